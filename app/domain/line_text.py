@@ -27,3 +27,11 @@ def one_line(text: str, limit: int | None) -> str:
     if limit is None or len(text) <= limit:
         return text
     return text[: limit - 1].rstrip() + "…"
+
+
+def cut(text: str, limit: int) -> str:
+    """``text`` whole up to ``limit`` characters, else its first ``limit - 1`` and "…": its
+    line breaks kept (a comment's lines stay lines), nothing else changed."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"

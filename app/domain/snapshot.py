@@ -28,6 +28,7 @@ from pydantic import (
 from app.domain.journal import JournalEntry
 from app.domain.journal_terms import LinkedAssessment, StepKind, StepState
 from app.domain.journal_v1 import outcome_to_v1, step_to_v1
+from app.domain.line_text import cut
 from app.domain.order_summary import OrderSummary
 from app.domain.smartrecruiters import (
     AssessmentComment,
@@ -35,6 +36,7 @@ from app.domain.smartrecruiters import (
     AssessmentResult,
     OrderStatus,
 )
+from app.domain.sr_limits import SR_MESSAGE_MAX
 
 META_MEMBER = "snapshot.json"
 INDEX_MEMBER = "index.json"
@@ -251,6 +253,43 @@ class SnapshotOrder(BaseModel):
     attachments: list[SnapshotAttachment] = Field(default_factory=list)
     #: What could not be gathered, in words ("Comments could not be fetched: …").
     notes: list[str] = Field(default_factory=list)
+
+
+#: The most of one text of an order (a comment, a step's message, a note) a reader keeps, the
+#: rest cut to "…": anything the desk sends SmartRecruiters (``SR_MESSAGE_MAX``) is whole. A
+#: file may hold a comment of 300,000 lines within its limits, and the detail pane froze the
+#: window for 10-30 s laying it out each time the order was selected.
+TEXT_READ = 3 * SR_MESSAGE_MAX // 2
+
+
+def with_texts_cut(record: SnapshotOrder) -> SnapshotOrder:
+    """``record`` as a reader keeps it: each comment, step message and note cut to
+    ``TEXT_READ`` (a note keeps its start, which says what it is). The record itself when
+    nothing is that long: the common case costs no copy."""
+
+    def long(text: str | None) -> bool:
+        return text is not None and len(text) > TEXT_READ
+
+    comments = record.comments
+    if any(long(c.message) for c in comments):
+        comments = [
+            c.model_copy(update={"message": cut(c.message, TEXT_READ)}) if long(c.message) else c
+            for c in comments
+        ]
+    timeline = record.timeline
+    if any(long(s.message) for s in timeline):
+        timeline = [
+            s.model_copy(update={"message": cut(s.message or "", TEXT_READ)})
+            if long(s.message)
+            else s
+            for s in timeline
+        ]
+    notes = record.notes
+    if any(long(n) for n in notes):
+        notes = [cut(n, TEXT_READ) for n in notes]
+    if comments is record.comments and timeline is record.timeline and notes is record.notes:
+        return record
+    return record.model_copy(update={"comments": comments, "timeline": timeline, "notes": notes})
 
 
 class SnapshotIndex(BaseModel):

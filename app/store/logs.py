@@ -182,8 +182,14 @@ def setup_logging(
     assert path is not None
     try:
         _make_private(path)
+        # A path that is not UTF-8 (lone surrogates) kept as escapes: written strictly, its
+        # line failed with a traceback on stderr instead.
         file_handler = PrivateRotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+            path,
+            maxBytes=MAX_BYTES,
+            backupCount=BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",
         )
         file_handler.setLevel(level)
         handlers.append(file_handler)

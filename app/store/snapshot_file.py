@@ -50,6 +50,7 @@ from pydantic_core import from_json
 
 from app.domain.attachments import ALLOWED_EXTENSIONS
 from app.domain.count_words import counted
+from app.domain.file_names import shown_file_name
 from app.domain.order_summary import summarize, utc_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
@@ -63,6 +64,7 @@ from app.domain.snapshot import (
     SnapshotMeta,
     SnapshotOrder,
     orders_member,
+    with_texts_cut,
 )
 from app.domain.snapshot_format import FORMAT_NAME, FORMAT_VERSION
 from app.store.paths import (
@@ -123,6 +125,11 @@ ProgressCallback = Callable[[int, int], None]
 
 class SnapshotError(Exception):
     """A snapshot cannot be read or written; the message says why, in a sentence."""
+
+
+class SnapshotGoneError(SnapshotError):
+    """The snapshot is no longer where it was asked for (moved, renamed or deleted): File ›
+    Recent snapshots may still name it."""
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -365,10 +372,10 @@ def _write_attachment(
     removed), so that no other file is ever kept under the report's name."""
 
     def unreadable(exc: OSError) -> SnapshotError:
-        return SnapshotError(f"The report {source.name} cannot be read ({_reason(exc)}).")
+        return SnapshotError(f"The report {_named(source)} cannot be read ({_reason(exc)}).")
 
     changed = SnapshotError(
-        f"The report {source.name} changed while the snapshot was saved: save it again."
+        f"The report {_named(source)} changed while the snapshot was saved: save it again."
     )
     try:
         real, info = regular_file(source)
@@ -376,7 +383,7 @@ def _write_attachment(
             raise changed
         if info.st_size > MAX_ATTACHMENT_BYTES:
             raise SnapshotError(
-                f"The report {source.name} is {info.st_size:,} bytes, more than the "
+                f"The report {_named(source)} is {info.st_size:,} bytes, more than the "
                 f"{MAX_ATTACHMENT_BYTES:,} a snapshot may keep of one file."
             )
         zinfo = zipfile.ZipInfo.from_file(real, member)
@@ -398,7 +405,7 @@ def _write_attachment(
                 break
             copied += len(piece)
             if copied > MAX_ATTACHMENT_BYTES:
-                raise SnapshotError(f"The report {source.name} grew while it was saved.")
+                raise SnapshotError(f"The report {_named(source)} grew while it was saved.")
             digest.update(piece)
             writer.write(piece)
     if kept is not None and (copied, digest.hexdigest()) != (kept.size, kept.sha256):
@@ -500,14 +507,14 @@ def check_snapshot_path(path: Path) -> tuple[Path, os.stat_result]:
         real, info = regular_file(path)
     except NotRegularFileError as exc:
         raise SnapshotError(
-            f"{path.name} is not a regular file: a snapshot is a file saved by Assessment "
+            f"{_named(path)} is not a regular file: a snapshot is a file saved by Assessment "
             "Desk, not a folder, a device or a pipe."
         ) from exc
     except OSError as exc:
-        raise SnapshotError(f"The snapshot {path.name} cannot be opened ({_reason(exc)}).") from exc
+        raise _cannot_open(path, exc) from exc
     if info.st_size > MAX_ARCHIVE_BYTES:
         raise SnapshotError(
-            f"The snapshot {path.name} is too large to open ({info.st_size:,} bytes)."
+            f"The snapshot {_named(path)} is too large to open ({info.st_size:,} bytes)."
         )
     return real, info
 
@@ -517,20 +524,20 @@ def _archive(path: Path, real: Path, expected: os.stat_result) -> Iterator[zipfi
     """The zip at ``real``, opened without blocking, refused unless it is still the very file
     ``expected`` describes (same file, size and time: not a FIFO or a newer save put in its
     place); the file is closed with the archive."""
-    changed = f"The snapshot {path.name} changed on disk since it was opened: open it again."
+    changed = f"The snapshot {_named(path)} changed on disk since it was opened: open it again."
     try:
         handle = open_regular_file(real, expected=expected)
     except OSError as exc:
         if exc.errno == errno.ESTALE:  # another file in its place (a newer save of its name)
             raise SnapshotError(changed) from exc
         raise SnapshotError(
-            f"The snapshot file {path.name} can no longer be read ({_reason(exc)})."
+            f"The snapshot file {_named(path)} can no longer be read: {_read_failure(exc)}."
         ) from exc
     with handle:
         found = os.fstat(handle.fileno())
         if (found.st_size, found.st_mtime_ns) != (expected.st_size, expected.st_mtime_ns):
             raise SnapshotError(changed)
-        with _open_zip(handle, path.name) as zf:
+        with _open_zip(handle, _named(path)) as zf:
             yield zf
 
 
@@ -657,7 +664,45 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytearray:
     return data
 
 
+def _named(path: Path) -> str:
+    """``path``'s name as a sentence says it: a byte that is not UTF-8 (a name unzipped from a
+    Windows archive) as file managers show it, not dropped by Qt nor refused by a terminal."""
+    return shown_file_name(path.name)
+
+
+#: What the system's refusals to read a snapshot mean, in words (as ``snapshot_destination``
+#: says a save's): Python's own text put "[Errno 2]" and the whole path in the sentence.
+_READ_WHY = {
+    errno.ENOENT: "it was moved, renamed or deleted",
+    errno.EACCES: "you do not have permission to read it",
+    errno.EPERM: "you do not have permission to read it",
+    errno.ENOTDIR: "a name on its way is a file, not a folder",
+    errno.ENAMETOOLONG: "its name is too long",
+    errno.ELOOP: "its links lead round in a circle",
+    errno.EIO: "the disk could not read it",
+}
+
+
+def _read_failure(exc: OSError) -> str:
+    """Why ``exc`` kept a snapshot from being read, in words; else the system's own (without
+    its number or the path)."""
+    return _READ_WHY.get(exc.errno or 0) or f"the system said “{_reason(exc)}”"
+
+
+def _cannot_open(path: Path, exc: OSError) -> SnapshotError:
+    """The sentence for a snapshot that could not be opened at all."""
+    if exc.errno == errno.ENOENT:  # a recent one tidied away, most often
+        return SnapshotGoneError(
+            f"The snapshot {_named(path)} is no longer there: {_READ_WHY[errno.ENOENT]}."
+        )
+    return SnapshotError(f"The snapshot {_named(path)} cannot be opened: {_read_failure(exc)}.")
+
+
 def _reason(exc: BaseException) -> str:
+    """``exc`` in a few words: the system's words of an ``OSError`` (not "[Errno 2] … '/path'",
+    a number and a path the sentence around it names already), else its text, cut."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
     text = str(exc).strip()
     return text[:200] if text else type(exc).__name__
 
@@ -951,7 +996,9 @@ class Snapshot:
                     f"{attachment.file_name!r} ({attachment.size:,} bytes) is kept as "
                     f"{PurePosixPath(info.filename).name!r} ({info.file_size:,} bytes)."
                 )
-        return record, len(line)
+        # Kept as the window shows it: a comment of 300,000 lines, within every limit above,
+        # was laid out whole each time its order was selected.
+        return with_texts_cut(record), len(line)
 
     def records(self) -> Iterator[SnapshotOrder]:
         for row in range(len(self)):
@@ -1114,8 +1161,10 @@ def open_snapshot(path: Path | str, *, temp_root: Path | None = None) -> Snapsho
         try:
             infos = zf.infolist()
         except (ValueError, RuntimeError) as exc:
-            raise SnapshotError(f"The snapshot {path.name} is damaged ({_reason(exc)}).") from exc
-        meta = _read_meta(zf, infos, path.name)  # the format and version first
+            raise SnapshotError(
+                f"The snapshot {_named(path)} is damaged ({_reason(exc)})."
+            ) from exc
+        meta = _read_meta(zf, infos, _named(path))  # the format and version first
         members = _check_entries(infos)
         if INDEX_MEMBER not in members:
             raise SnapshotError(f"The snapshot is incomplete: it has no {INDEX_MEMBER}.")

@@ -74,6 +74,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     stderr and exit status 2."""
     import asyncio
 
+    from app.domain.file_names import shown_file_name
     from app.store.snapshot_file import SnapshotError
     from app.ui.common.error_dialog import DialogNotifier
     from app.ui.desk_settings import desk_settings
@@ -112,7 +113,9 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
             shown = window.orders.model.rowCount()
             ok = window.isVisible() and shown == len(snapshot)
             print(
-                f"self-test: {'ok' if ok else 'FAILED'}: snapshot {path.name}, "
+                # Named as file managers name it: a byte that is not UTF-8, printed as
+                # Python holds it, raised UnicodeEncodeError on a UTF-8 terminal.
+                f"self-test: {'ok' if ok else 'FAILED'}: snapshot {shown_file_name(path.name)}, "
                 f"{shown} orders (read-only, offline)"
             )
             return 0 if ok else 1

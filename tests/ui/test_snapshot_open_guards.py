@@ -1,5 +1,6 @@
-"""File > Open snapshot with a file that is not one: a sentence in a box, never a hang or a
-process eating its memory; and the error boxes say no more than the log (no key)."""
+"""File > Open snapshot with a file that is not one, or no longer there: a sentence in a box,
+never a hang, a process eating its memory or Python's errno; and the error boxes say no more
+than the log (no key)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from app.store import logs
 from app.ui.common.error_dialog import DialogNotifier
 from app.ui.common.messages import Messages
 from app.ui.main_window import MainWindow
+from app.ui.snapshots.snapshot_menu import recent_snapshots
 from app.workflows.notifier import ErrorReport
 from tests.fifo_guard import fifo_watchdog
+from tests.snapshot_samples import records, write_sample
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -61,6 +64,31 @@ def test_open_refuses_a_device(
     link.symlink_to("/dev/null")
     assert qloop.run_until_complete(live.snapshot_menu.open_path(link)) is None
     assert "device.adsnap is not a regular file" in error_box(live).text()
+
+
+def test_a_recent_snapshot_moved_since_is_said_in_words_and_taken_off_the_list(
+    qtbot: QtBot, qsettings: QSettings, tmp_path: Path, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """Before: "The snapshot q3.adsnap cannot be opened ([Errno 2] No such file or directory:
+    '/home/…/q3.adsnap')", and the entry stayed in Recent snapshots to say it again."""
+    path = write_sample(tmp_path / "q3.adsnap", records(3))
+    live = MainWindow(settings=qsettings)
+    qtbot.addWidget(live)
+    opened = qloop.run_until_complete(live.snapshot_menu.open_path(path))
+    assert opened is not None
+    qtbot.addWidget(opened)
+    assert recent_snapshots(qsettings) == [str(path.resolve())]
+    path.rename(tmp_path / "archived.adsnap")  # tidied away since
+    # File › Recent snapshots › q3.adsnap
+    live.snapshot_menu.fill_recent()
+    live.snapshot_menu.recent_menu.actions()[0].trigger()
+    qloop.run_until_complete(live.snapshot_menu.tasks.wait_idle())
+    said = error_box(live).text()
+    assert said == (
+        "The snapshot q3.adsnap is no longer there: it was moved, renamed or deleted. "
+        "It is taken off File › Recent snapshots."
+    )
+    assert recent_snapshots(qsettings) == []
 
 
 @pytest.fixture

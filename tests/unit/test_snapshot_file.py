@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from app.domain.snapshot import (
     INDEX_MEMBER,
     META_MEMBER,
+    TEXT_READ,
     SnapshotAttachment,
     SnapshotFilter,
     orders_member,
@@ -287,7 +288,8 @@ def test_what_the_app_saves_it_opens_however_well_it_compresses(tmp_path: Path) 
     assert said == sorted(said)  # a second pass never reports less done than the first
     snapshot = open_snapshot(path)
     snapshot.validate_all()
-    assert snapshot.record(0).comments[0].message == "-" * 300_000
+    # Read as the window shows it (``with_texts_cut``): its start, cut to a few thousand.
+    assert snapshot.record(0).comments[0].message == "-" * (TEXT_READ - 1) + "…"
     with zipfile.ZipFile(path) as zf:
         kinds = {i.filename: i.compress_type for i in zf.infolist()}
     assert kinds[orders_member(0)] == zipfile.ZIP_STORED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import warnings
 import zipfile
@@ -122,3 +124,41 @@ def test_a_file_one_byte_over_the_archive_limit_is_not_opened(tmp_path: Path) ->
     with path.open("wb") as handle:
         handle.truncate(snapshot_file.MAX_ARCHIVE_BYTES + 1)
     _refused(path, "too large to open", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (errno.ENOENT, "is no longer there: it was moved, renamed or deleted."),
+        (errno.EACCES, "cannot be opened: you do not have permission to read it."),
+        (errno.EBUSY, f"cannot be opened: the system said “{os.strerror(errno.EBUSY)}”."),
+    ],
+)
+def test_a_file_the_system_will_not_open_is_said_in_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int, words: str
+) -> None:
+    """As a save says its failures (``write_failure``): before, "… cannot be opened ([Errno 2]
+    No such file or directory: '/home/…/q3.adsnap')", a number and the whole path again."""
+    path = tmp_path / "q3.adsnap"
+
+    def refused(_path: Path) -> object:
+        raise OSError(number, os.strerror(number), str(path))
+
+    monkeypatch.setattr(snapshot_file, "regular_file", refused)
+    with pytest.raises(SnapshotError) as raised:
+        open_snapshot(path)
+    assert str(raised.value) == f"The snapshot q3.adsnap {words}"
+    # File › Recent snapshots takes such a one off its list (it was moved or deleted).
+    gone = type(raised.value).__name__ == "SnapshotGoneError"
+    assert gone == (number == errno.ENOENT)
+
+
+def test_a_snapshot_that_went_while_its_window_was_open_says_so_in_words(tmp_path: Path) -> None:
+    path = write_sample(tmp_path / "q3.adsnap", records(3))
+    snapshot = open_snapshot(path)
+    path.unlink()
+    with pytest.raises(SnapshotError) as raised:
+        snapshot.record(0)
+    assert str(raised.value) == (
+        "The snapshot file q3.adsnap can no longer be read: it was moved, renamed or deleted."
+    )

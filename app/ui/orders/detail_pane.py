@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QGuiApplication
@@ -114,16 +115,31 @@ def _with_added_here(
     return [*listed, *missing]
 
 
+def _comment_text(comment: AssessmentComment) -> str:
+    """A comment as the list shows it: the author on one line, the message indented under it.
+    A name ending in a right-to-left override drew the whole comment backwards, and a
+    message's line "Maria Boss · 2025-05-02 09:00" passed for another author's comment."""
+    who = one_line(comment.author.full_name, PART_SHOWN) if comment.author else ""
+    when = _local(comment.create_date) if comment.create_date else ""
+    head = " · ".join(p for p in (who, when) if p)
+    message = as_block(comment.message)
+    return f"{head}\n{message}" if head else message
+
+
 class CommentListModel(QAbstractListModel):
     """Comments of one order, oldest first, as "author · date" over the message."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._comments: list[AssessmentComment] = []
+        # Each comment's text, made once: the view asks for it at every paint and size hint,
+        # and a long comment formatted at each call kept the window busy for seconds.
+        self._texts: list[str] = []
 
     def set_comments(self, comments: list[AssessmentComment]) -> None:
         self.beginResetModel()
         self._comments = list(comments)
+        self._texts = [_comment_text(c) for c in self._comments]
         self.endResetModel()
 
     def comments(self) -> list[AssessmentComment]:
@@ -133,6 +149,7 @@ class CommentListModel(QAbstractListModel):
         row = len(self._comments)
         self.beginInsertRows(QModelIndex(), row, row)
         self._comments.append(comment)
+        self._texts.append(_comment_text(comment))
         self.endInsertRows()
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -141,18 +158,10 @@ class CommentListModel(QAbstractListModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._comments):
             return None
-        comment = self._comments[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            # The author on one line, the message indented under it: a name ending in a
-            # right-to-left override drew the whole comment backwards, and a message's line
-            # "Maria Boss · 2025-05-02 09:00" passed for another author's comment.
-            who = one_line(comment.author.full_name, PART_SHOWN) if comment.author else ""
-            when = _local(comment.create_date) if comment.create_date else ""
-            head = " · ".join(p for p in (who, when) if p)
-            message = as_block(comment.message)
-            return f"{head}\n{message}" if head else message
+            return self._texts[index.row()]
         if role == Qt.ItemDataRole.UserRole:
-            return comment
+            return self._comments[index.row()]
         return None
 
 
@@ -254,11 +263,24 @@ def _value_label() -> QLabel:
     return ValueLabel()
 
 
-def _link(url: str) -> str:
-    """An http(s) URL as a link, escaped; anything else as plain (escaped) text."""
+#: Said under an assessment URL shown as text, before why it is not a link.
+NOT_A_LINK = "Not a link:"
+
+
+def _link(url: str, invitation_code: str = "") -> str:
+    """An http(s) URL as a link, escaped; anything else as plain (escaped) text. So is a URL
+    the desk never sends (``accept_refusal``: a site named before an @, hidden marks), with
+    why under it: a snapshot's "https://site.berkeassessment.com@evil.example/…" opened
+    evil.example on one click."""
     shown = html.escape(url)
     if not is_absolute_http_url(url):
         return shown
+    # Loaded with the link's own shapes (the journal uses it): not in the first frame.
+    from app.domain.assessment_url import accept_refusal
+
+    refused = accept_refusal(url, invitation_code)
+    if refused is not None:
+        return f"{shown}<br>{NOT_A_LINK} {html.escape(refused)}"
     return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
 
 
@@ -266,6 +288,8 @@ class OrderDetailPane(QWidget):
     """Shows one order. Actions are the window's QActions, mirrored by buttons here."""
 
     comment_submitted = Signal(str)
+    #: The assessment's link was clicked (or Enter pressed on it): the window opens it.
+    link_opened = Signal(QUrl)
     retry_step_requested = Signal(int)
     cancel_step_requested = Signal(object)  # the JournalEntry waiting to be sent
 
@@ -372,8 +396,11 @@ class OrderDetailPane(QWidget):
             value.setAccessibleName(label)
             if key == "assessmentUrl":
                 value.setTextFormat(Qt.TextFormat.RichText)  # escaped by _link
-                value.setOpenExternalLinks(True)
+                # Opened by the window (``open_url``), not by the label straight to the
+                # desktop: what opens links is one path, which tests and checks can see.
+                value.setOpenExternalLinks(False)
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+                value.linkActivated.connect(lambda link: self.link_opened.emit(QUrl(link)))
             self.fields[key] = value
             form.addRow(f"{label}:", value)
         return box
@@ -650,7 +677,7 @@ class OrderDetailPane(QWidget):
             invited = _invitation_words(linked, None)
             values = {
                 "invitationCode": linked.invitation_code,
-                "assessmentUrl": _link(url),
+                "assessmentUrl": _link(url, linked.invitation_code),
                 "assessmentCreated": _local(linked.created_at),
                 "invitation": invited,
             }

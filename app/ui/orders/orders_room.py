@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    QUrl,
     Signal,
 )
 from PySide6.QtGui import QAction, QDropEvent, QKeyEvent, QMouseEvent, QStandardItemModel
@@ -444,9 +445,15 @@ class OrdersRoom(QWidget):
         row.addWidget(self.status_filter)
         return self.filter_bar
 
+    def _open_link(self, url: QUrl) -> None:
+        """The pane's assessment link, opened as the controller opens any (its ``open_url`` as
+        it is now: the window sets it after the room is made, tests replace it)."""
+        self.controller.open_url(url)
+
     def _wire_detail(self) -> None:
         detail = self.detail
         detail.comment_submitted.connect(self._add_comment)
+        detail.link_opened.connect(self._open_link)
         panel = detail.attachments
         panel.files_dropped.connect(self._files_dropped_on_detail)
         panel.add_files_requested.connect(lambda: self.controller.trigger(OrderAction.ATTACH))

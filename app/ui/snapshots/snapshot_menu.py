@@ -7,6 +7,7 @@ so tests can answer them without a dialog.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Coroutine, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 from shiboken6 import isValid
 
+from app.domain.file_names import shown_file_name, storable_text
 from app.domain.service_time import local_time
 from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages, ask_replace
@@ -46,17 +48,58 @@ LIVE_UNKNOWN = frozenset({"Comments", "Results", "Attachments"})
 PathChooser = Callable[[], Path | None]
 
 
+#: Starts a remembered path kept as the hex of its bytes (``os.fsencode``): a name that is not
+#: UTF-8 ("Rapor_I\\xdd\\xfek.adsnap", unzipped from a Windows archive) holds lone surrogates,
+#: which Qt's settings drop, so Recent snapshots named another file, or none. No absolute
+#: path starts so; every other path is kept as written, readable in the settings file.
+AS_BYTES = "bytes:"
+
+
+def _kept(path: str) -> str:
+    """``path`` as the settings keep it, to be read back as the very same path."""
+    if path == storable_text(path):  # no lone surrogate: Qt keeps it as it is
+        return path
+    return AS_BYTES + os.fsencode(path).hex()
+
+
+def _read_back(kept: str) -> str | None:
+    """The path ``_kept`` made ``kept`` of; None for an entry damaged by hand."""
+    if not kept.startswith(AS_BYTES):
+        return kept
+    try:
+        return os.fsdecode(bytes.fromhex(kept.removeprefix(AS_BYTES)))
+    except ValueError:
+        return None
+
+
 def recent_snapshots(settings: QSettings) -> list[str]:
+    """The snapshots opened or saved last, newest first: each the path as Python names it."""
     value = settings.value(RECENT_KEY, [])
     if isinstance(value, str):  # QSettings gives a one-item list back as a string
-        return [value]
-    return [str(v) for v in value] if isinstance(value, list) else []
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [path for v in value if (path := _read_back(str(v))) is not None]
+
+
+def _keep_recent(settings: QSettings, paths: list[str]) -> None:
+    settings.setValue(RECENT_KEY, [_kept(p) for p in paths[:MAX_RECENT]])
 
 
 def remember_snapshot(settings: QSettings, path: Path) -> None:
     text = str(Path(path).resolve())
     recent = [p for p in recent_snapshots(settings) if p != text]
-    settings.setValue(RECENT_KEY, [text, *recent][:MAX_RECENT])
+    _keep_recent(settings, [text, *recent])
+
+
+def forget_snapshot(settings: QSettings, path: Path) -> bool:
+    """Take ``path`` off the recent snapshots; whether it was on them."""
+    recent = recent_snapshots(settings)
+    kept = [p for p in recent if p not in {str(path), str(Path(path).resolve())}]
+    if len(kept) == len(recent):
+        return False
+    _keep_recent(settings, kept)
+    return True
 
 
 #: Opens a snapshot already read in a window of its own (the main window module provides it).
@@ -269,20 +312,25 @@ class SnapshotMenu(QObject):
         saying what it is doing), then show it in a window of its own."""
         import asyncio
 
-        from app.store.snapshot_file import SnapshotError
+        from app.store.snapshot_file import SnapshotError, SnapshotGoneError
         from app.ui.snapshots.snapshot_source import read_snapshot
 
         if path in self._opening:
             return None  # asked twice (a double click on a recent one): it is on its way
         self._opening.add(path)
         self.window.setCursor(Qt.CursorShape.BusyCursor)
-        self.messages.note(f"Opening the snapshot {path.name}…", 0)
+        name = shown_file_name(path.name)  # Qt drops a byte that is not UTF-8 without a trace
+        self.messages.note(f"Opening the snapshot {name}…", 0)
         window = None
         try:
             read = await asyncio.to_thread(read_snapshot, path)
             window = self._open_window(path, read)
         except SnapshotError as exc:
-            self.messages.error("Open snapshot", str(exc))
+            said = str(exc)
+            # Moved or deleted since: its entry in Recent snapshots would only say so again.
+            if isinstance(exc, SnapshotGoneError) and forget_snapshot(self.settings, path):
+                said += " It is taken off File › Recent snapshots."
+            self.messages.error("Open snapshot", said)
             return None
         finally:
             self._opening.discard(path)
@@ -292,7 +340,7 @@ class SnapshotMenu(QObject):
                     self.window.unsetCursor()
                 # The note said "Opening…" until told otherwise: it must not outlive the work.
                 done = "Opened" if window is not None else "Did not open"
-                self.messages.note(f"{done} the snapshot {path.name}", 5000)
+                self.messages.note(f"{done} the snapshot {name}", 5000)
         remember_snapshot(self.settings, path)
         # Freed when closed: a colleague's 100,000-order snapshot need not stay in memory.
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -306,8 +354,8 @@ class SnapshotMenu(QObject):
         self.recent_menu.clear()
         recent = recent_snapshots(self.settings)
         for text in recent:
-            action = self.recent_menu.addAction(Path(text).name)
-            action.setToolTip(plain_tooltip(text))
+            action = self.recent_menu.addAction(shown_file_name(Path(text).name))
+            action.setToolTip(plain_tooltip(shown_file_name(text)))
             action.triggered.connect(lambda _c=False, p=text: self.start_opening(Path(p)))
         if not recent:
             empty = self.recent_menu.addAction("No snapshots yet")
@@ -335,11 +383,11 @@ class SnapshotMenu(QObject):
             opened.sort(key=lambda s: s.meta.created_at)
             # Read record by record in the comparison itself (a worker thread), never whole.
             old: Iterable[SnapshotOrder] = opened[0].records()
-            old_label = opened[0].path.name
+            old_label = shown_file_name(opened[0].path.name)
             new: Iterable[SnapshotOrder]
             if len(opened) == 2:
                 new = opened[1].records()
-                new_label = opened[1].path.name
+                new_label = shown_file_name(opened[1].path.name)
             elif isinstance(source, LiveOrders):
                 new = await source.board.live_records()
                 new_label = "the live inbox"

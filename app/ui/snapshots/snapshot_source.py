@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.count_words import counted
+from app.domain.file_names import shown_file_name
 from app.domain.journal_terms import LinkedAssessment
+from app.domain.line_text import cut
 from app.domain.order_result import saved_result_text
 from app.domain.order_state import NO_STATE, OrderState
 from app.domain.service_time import local_time
 from app.domain.smartrecruiters import AssessmentOrder, Candidate
 from app.domain.snapshot import (
+    TEXT_READ,
     SnapshotAttachment,
     SnapshotOrder,
     comments_not_kept,
@@ -38,7 +41,8 @@ READ_ONLY_TIP = "This is a read-only snapshot: nothing can be changed or sent fr
 
 
 def snapshot_title(snapshot: Snapshot) -> str:
-    return f"Snapshot (read-only) — {title_name(snapshot.path.name)}"
+    # A name that is not UTF-8 as file managers show it: Qt dropped its bytes from the title.
+    return f"Snapshot (read-only) — {title_name(shown_file_name(snapshot.path.name))}"
 
 
 #: What a file says of itself (where it was saved from, the search then) is shown at most this
@@ -165,7 +169,8 @@ class SnapshotOrders(OrderSource):
             return Records([], Comments(None if unread else [], unread))
         # Not fetched when saved (refused, not asked, the order gone): said so, in the file's
         # words, rather than "No comments yet." for the empty list the file holds then.
-        not_kept = comments_not_kept(record)
+        # Each note is cut when read (``with_texts_cut``); so is what they say together.
+        not_kept = cut(comments_not_kept(record), TEXT_READ)
         comments = Comments(None, not_kept=not_kept) if not_kept else Comments(record.comments)
         return Records(list(record.timeline), comments)
 
@@ -173,13 +178,13 @@ class SnapshotOrders(OrderSource):
         record = self.record(order_id)
         if record is None:
             return ""
-        return results_not_kept(record) or saved_result_text(record.results)
+        return cut(results_not_kept(record), TEXT_READ) or saved_result_text(record.results)
 
     def snapshot_files(self, order_id: str) -> SnapshotFiles:
         record, unread = self._read(order_id)
         if record is None:
             return SnapshotFiles([], f"The files could not be read. {unread}" if unread else "")
-        left_out = "; ".join(n for n in record.notes if is_file_note(n))
+        left_out = cut("; ".join(n for n in record.notes if is_file_note(n)), TEXT_READ)
         return SnapshotFiles(list(record.attachments), left_out)
 
     async def extract(self, attachment: SnapshotAttachment) -> Path:
