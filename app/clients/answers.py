@@ -207,15 +207,22 @@ def _size(count: int) -> str:
     return f"{count} bytes"
 
 
+#: Headers a copy of a decoded body does not keep (as they came: ``Headers.raw`` is bytes).
+_DROPPED_HEADERS = (b"content-encoding", b"content-length", b"transfer-encoding")
+
+
 def with_body(response: httpx.Response, body: bytes) -> httpx.Response:
     """A plain (already read) copy of a streamed ``response`` that carries ``body``.
 
     The encoding headers go: the body is already decoded, and httpx would decode it again.
+    The others are copied as the bytes that came: decoded to text, they are encoded again as
+    ASCII, and one byte outside it (a report named after "Zoë Müller", a message quoting
+    "Işık") raised UnicodeEncodeError instead of giving the answer.
     """
     headers = [
         (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        for name, value in response.headers.raw
+        if name.lower() not in _DROPPED_HEADERS
     ]
     return httpx.Response(
         response.status_code,

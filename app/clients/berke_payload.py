@@ -2,7 +2,8 @@
 
 XML is parsed from bytes with defusedxml, so the declaration picks the encoding and entity
 tricks are refused; but a declaration of UTF-16 over 8-bit bytes (what a .NET StringWriter's
-text sent as UTF-8 looks like) is dropped, and the bytes read as UTF-8. Attributes and simple
+text sent as UTF-8 looks like) is dropped, and the bytes read as UTF-8; so is white space
+before the declaration (a blank line), in the document's own encoding. Attributes and simple
 child elements both become keys; repeated children become lists, so ``GetJobsResponse`` and
 ``berkeResponse`` read the same way as their JSON form.
 Both forms are refused when they nest deeper than any Berke answer does: the conversion below
@@ -66,7 +67,39 @@ _UTF16_DECLARED_OVER_BYTES = re.compile(
 )
 
 
+# XML's white space (its "S") at the start of a document, by the byte order mark of the
+# encoding it is in: 8-bit bytes, UTF-16 code units of either order.
+_UTF8_BLANKS = re.compile(rb"[ \t\r\n]+")
+_UTF16_LE_BLANKS = re.compile(rb"(?:[ \t\r\n]\x00)+")
+_UTF16_BE_BLANKS = re.compile(rb"(?:\x00[ \t\r\n])+")
+_MARKED_BLANKS = (
+    (codecs.BOM_UTF8, _UTF8_BLANKS),
+    (codecs.BOM_UTF16_LE, _UTF16_LE_BLANKS),
+    (codecs.BOM_UTF16_BE, _UTF16_BE_BLANKS),
+)
+# Without a mark: UTF-16 (expat tells it from its first characters, once they are "<?")
+# before 8-bit bytes, where a blank is never beside a zero byte.
+_UNMARKED_BLANKS = (_UTF16_LE_BLANKS, _UTF16_BE_BLANKS, _UTF8_BLANKS)
+
+
+def _from_first_mark(content: bytes) -> bytes:
+    """The document from its first character that is not white space, its byte order mark
+    kept. Expat refuses an XML declaration after a blank line ("XML or text declaration not
+    at start of entity"), which a .NET page or a gateway may write before it: Berke's answer
+    was taken for a proxy's page, a completed assessment never delivered."""
+    for bom, blanks in _MARKED_BLANKS:
+        if content.startswith(bom):
+            found = blanks.match(content, len(bom))
+            return content if found is None else bom + content[found.end() :]
+    for blanks in _UNMARKED_BLANKS:
+        found = blanks.match(content)
+        if found is not None:
+            return content[found.end() :]
+    return content
+
+
 def _parse_xml(content: bytes) -> Element:
+    content = _from_first_mark(content)
     if not content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Trusted, the declaration had expat refuse the document ("encoding specified in XML
         # declaration is incorrect"): a created assessment read as "not Berke's answer".

@@ -41,6 +41,7 @@ from app.domain.berke_text import (
 from app.domain.email_rule import email_list_problem, well_formed_or_none
 from app.domain.invitation import BERKE_MESSAGE_MAX
 from app.domain.job_names import job_key
+from app.domain.line_text import PART_SHOWN, one_line
 from app.domain.sensitive_ids import looks_like_sensitive_id, refusal
 from app.domain.service_time import within_range
 from app.domain.sr_limits import http_url_problem, is_sendable_http_url
@@ -368,6 +369,18 @@ class AssessmentStatus(BerkeResponseModel):
     @property
     def progress(self) -> BerkeProgress:
         return progress_of(self.status_id, self.status_name)
+
+    @property
+    def status_not_known(self) -> str | None:
+        """A status Berke gave that says nothing this desk knows (an id the reference never
+        defines, a name it does not read), as Berke said it: its name (cut), else its id.
+        None when it gave none, or one that is read."""
+        if self.progress is not BerkeProgress.UNKNOWN:
+            return None
+        name = one_line(self.status_name or "", PART_SHOWN)
+        if name:
+            return f"“{name}”"
+        return None if self.status_id is None else f"number {self.status_id}"
 
     @property
     def candidate_label(self) -> str:

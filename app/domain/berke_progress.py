@@ -33,22 +33,37 @@ _PROGRESS_LABELS = {
 }
 
 COMPLETE_STATUS_ID = 2  # "StatusId = 2 means complete" (the reference)
+# The reference fixes no other id: these two are the sandbox's (and the desk has read them so).
 STARTED_STATUS_ID = 1
+NOT_STARTED_STATUS_ID = 0
+
+#: The status names that say where an assessment stands, letters only ("Not started",
+#: "not_started", "NotStarted" alike). Only a whole name counts: "Started, not completed"
+#: says nothing clear.
+_SAID_BY_NAME = {
+    "notstarted": BerkeProgress.NOT_STARTED,
+    "notyetstarted": BerkeProgress.NOT_STARTED,
+    "started": BerkeProgress.STARTED,
+    "inprogress": BerkeProgress.STARTED,
+    "complete": BerkeProgress.COMPLETE,
+    "completed": BerkeProgress.COMPLETE,
+}
 
 
 def progress_of(status_id: int | None, status_name: str | None) -> BerkeProgress:
-    """The reference fixes only "2 means complete"; a started one is told by its id (1) or
-    its name ("Started", "In progress"), any other id is not started. Without an id, only a
-    name that says so is not started: an answer that says nothing is UNKNOWN."""
+    """Where the assessment stands by Berke's ``StatusId``: 2 complete (the reference), 1
+    started, 0 not started (unless its name says started). Any other id, or none, is
+    UNKNOWN unless the name says clearly: an id never seen was read "not started", and a
+    completed assessment was offered a reminder and deleted, scores and all."""
     if status_id == COMPLETE_STATUS_ID:
         return BerkeProgress.COMPLETE
-    name = (status_name or "").strip().casefold()
-    says_started = "start" in name or "progress" in name
-    if status_id == STARTED_STATUS_ID or (says_started and "not" not in name):
+    letters = "".join(ch for ch in (status_name or "").casefold() if ch.isalpha())
+    said = _SAID_BY_NAME.get(letters)
+    if status_id == STARTED_STATUS_ID:
         return BerkeProgress.STARTED
-    if status_id is not None or says_started:  # "Not started"
-        return BerkeProgress.NOT_STARTED
-    return BerkeProgress.UNKNOWN
+    if status_id == NOT_STARTED_STATUS_ID:
+        return BerkeProgress.STARTED if said is BerkeProgress.STARTED else BerkeProgress.NOT_STARTED
+    return said or BerkeProgress.UNKNOWN
 
 
 def unix_time(value: Any) -> Any:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from app.domain.berke import BerkeTime
 from app.domain.berke_progress import unix_time
 from app.domain.berke_text import BerkeParam
-from app.domain.job_names import closest_job, same_job
+from app.domain.job_names import closest_job, job_key
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 
 
@@ -181,12 +181,33 @@ class CompletedAssessment(BerkeModel):
     def exact_fit(self, source_job_id: str | None, job_name: str | None) -> JobFit | None:
         """The fit for exactly the order's job: by id (Berke ids ignore case), else by the
         same name; None when this answer has none for it (Berke may have one since)."""
+        fits = self.exact_fits(source_job_id, job_name)
+        return fits[0] if fits else None
+
+    def exact_fits(self, source_job_id: str | None, job_name: str | None) -> tuple[JobFit, ...]:
+        """Every fit for exactly the order's job, as ``exact_fit`` finds the first: Berke
+        may list one job twice (a repeated jobFit, its id in another case)."""
         if source_job_id:
             wanted = source_job_id.casefold()
-            for fit in self.job_fits:
-                if fit.source_job_id.casefold() == wanted:
-                    return fit
-        return same_job(job_name, self.job_fits, lambda fit: fit.job)
+            by_id = tuple(fit for fit in self.job_fits if fit.source_job_id.casefold() == wanted)
+            if by_id:
+                return by_id
+        key = job_key(job_name)
+        if not key:
+            return ()
+        return tuple(fit for fit in self.job_fits if job_key(fit.job) == key)
+
+    def disagreeing_fits(
+        self, source_job_id: str | None, job_name: str | None
+    ) -> tuple[JobFit, ...]:
+        """The fits for exactly the order's job when Berke gives several that say different
+        things (level or percentage), one of each; () when it gives one, or copies. Taking
+        the first listed made a verdict of whichever Berke happened to write first."""
+        distinct: dict[tuple[FitLevel | None, int | None], JobFit] = {}
+        for fit in self.exact_fits(source_job_id, job_name):
+            # What the result would say (``JobFit.describe``): copies that round alike agree.
+            distinct.setdefault((fit.level, fit.percent), fit)
+        return tuple(distinct.values()) if len(distinct) > 1 else ()
 
 
 def _taken_out(data: dict[str, Any], alias: str, name: str) -> Any:
@@ -273,7 +294,10 @@ def result_description(
     """The job fits, the order's first (then at most ``OTHER_FITS_LISTED``), in the HTML
     SmartRecruiters allows (p, ul, li, strong): the recruiter sees where else the candidate
     would fit. ``not_for``: the order's job, when Berke scored no such job."""
-    others = [other for other in completed.job_fits if other is not fit]
+    # A copy of the order's fit (Berke listed the job twice, alike) is not another job.
+    others = [
+        other for other in completed.job_fits if other is not fit and not _copy_of(other, fit)
+    ]
     rows = [fit, *others[:OTHER_FITS_LISTED]]
     items = "".join(
         f"<li><strong>{html.escape(row.job or row.source_job_id)}</strong>: "
@@ -294,6 +318,16 @@ def result_description(
             "shown is for another job, so this result says neither passed nor failed.</p>"
         )
     return f"<p>Completed{when}. Job fit for each job:</p><ul>{items}</ul>{note}"
+
+
+def _copy_of(fit: JobFit, other: JobFit) -> bool:
+    """Whether two fits are the same job's (its id in any case, as Berke compares them)
+    saying the same thing."""
+    return (fit.source_job_id.casefold(), job_key(fit.job), fit.describe()) == (
+        other.source_job_id.casefold(),
+        job_key(other.job),
+        other.describe(),
+    )
 
 
 def result_for(

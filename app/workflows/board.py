@@ -1355,6 +1355,9 @@ class OrderBoard:
             if order is not None
             else fit.job or fit.source_job_id
         )
+        if completed.disagreeing_fits(job_id, job):
+            # No level to offer: delivery refuses it until Berke says which is right.
+            return f"assessed on {done}, Berke gave different fits for {named or 'the job'}"
         return f"assessed on {done}, fit for {named or 'the job'}: {level}"
 
     async def mark_comments_seen(self, order_id: str, count: int) -> None:

@@ -128,6 +128,16 @@ def _fit_to_deliver(
             f"the fit for {own}, so there is no result to deliver. Ask Berke, or complete the "
             "order by hand."
         )
+    disagreeing = completed.disagreeing_fits(source_job_id, job_name)
+    if disagreeing:
+        # Berke said two things of the order's own job (a repeated jobFit, its id in another
+        # case): the first listed was delivered, unattended too, as if it were the verdict.
+        job = disagreeing[0].job or (job_line(job_name) if job_name else "this order's job")
+        said = " and ".join(fit.describe() for fit in disagreeing[:3])
+        raise NothingToDeliverError(
+            f"Berke gave different fits for {job} ({said}), so there is no result to "
+            "deliver. Ask Berke which is right, or complete the order by hand."
+        )
     fit = completed.fit_for(source_job_id, job_name)
     if fit is None:
         raise NothingToDeliverError(
@@ -247,9 +257,13 @@ def _worth_asking_again(
     """Whether Berke may say more now than its stored answer: it has no fit for exactly this
     order's job (Berke computes the fit for a job added since: a candidate's second order,
     for a new job), or the fit it would give has no score (Berke's fit was not computed yet,
-    or an older version stored a missing score)."""
+    or an older version stored a missing score), or it gives several that disagree."""
     exact = stored.exact_fit(source_job_id, job_name)
-    return exact is None or not exact.has_score
+    return (
+        exact is None
+        or not exact.has_score
+        or bool(stored.disagreeing_fits(source_job_id, job_name))
+    )
 
 
 async def _queue_report(

@@ -1769,16 +1769,23 @@ async def _delete_assessment(
             "Not deleted in Berke: the candidate completed it meanwhile; its results are kept.",
         )
     if status.progress is BerkeProgress.UNKNOWN:
-        # No status flag in Berke's answer: it may be complete, and a delete is for good.
+        # No status flag in Berke's answer, or one never defined (a StatusId 3 was read "not
+        # started", and deleted): it may be complete, and a delete is for good.
         await asyncio.to_thread(
             desk.berke_watch.record, step.source_candidate_id, BerkeProgress.UNKNOWN
+        )
+        unknown = status.status_not_known
+        why = (
+            "Berke's answer did not say whether the candidate has completed the assessment"
+            if unknown is None
+            else f"Berke gave a status this desk does not know ({unknown}): the candidate may "
+            "have completed the assessment"
         )
         await _refuse(
             desk,
             entry,
-            "Not deleted in Berke: Berke's answer did not say whether the candidate has "
-            "completed the assessment, and deleting a completed one would take their results "
-            "with it. Check it in Berke, and delete it there if it is not complete.",
+            f"Not deleted in Berke: {why}, and deleting a completed one would take their "
+            "results with it. Check it in Berke, and delete it there if it is not complete.",
         )
     try:
         await berke.delete_assessment(step.source_candidate_id)

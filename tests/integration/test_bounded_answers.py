@@ -185,6 +185,38 @@ def test_an_answer_said_to_be_unencoded_is_read(call: Call, good: bytes, encodin
     asyncio.run(body())
 
 
+@pytest.mark.parametrize(("call", "good"), GOOD_ANSWERS)
+@pytest.mark.parametrize(
+    "note",
+    [
+        pytest.param("Gülşen Işık".encode(), id="utf-8"),
+        pytest.param("Zoë Müller".encode("latin-1"), id="latin-1"),
+    ],
+)
+def test_a_header_outside_ascii_leaves_the_answer_readable(
+    call: Call, good: bytes, note: bytes
+) -> None:
+    """Before: the decoded answer was copied with its headers as text, encoded again as ASCII:
+    one "ş" in any header (a gateway's note, a file name) raised UnicodeEncodeError. Sent
+    compressed, so that the copy drops the encoding headers and keeps the others."""
+    packed = gzip.compress(good)
+
+    async def script(server: HostileServer, writer: asyncio.StreamWriter) -> None:
+        answer = head(
+            "200 OK",
+            "Content-Type: application/json",
+            "Content-Encoding: gzip",
+            f"Content-Length: {len(packed)}",
+        )
+        await server.write(writer, answer[:-2] + b"X-Note: " + note + b"\r\n\r\n" + packed)
+
+    async def body() -> None:
+        async with HostileServer(script) as server:
+            await asyncio.wait_for(call(server.url, SIZE_ONLY), HANG_GUARD_SECONDS)
+
+    asyncio.run(body())
+
+
 def _gzip_transport(payload: bytes) -> httpx.MockTransport:
     packed = gzip.compress(payload, compresslevel=9)
 

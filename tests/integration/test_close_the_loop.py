@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ from app.domain.attachments import DEFAULT_MAX_BYTES, UploadState
 from app.domain.attention import Attention
 from app.domain.berke import CreateAssessmentRequest
 from app.domain.berke_progress import BerkeProgress
-from app.domain.berke_results import CompletedAssessment, JobFit
+from app.domain.berke_results import CompletedAssessment, FitLevel, JobFit
 from app.domain.journal import (
     AssessmentDeleted,
     CompleteStep,
@@ -37,7 +38,12 @@ from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
 from app.workflows.desk import Desk
 from app.workflows.order_actions import OTHER_INVITE_WAITING, send_invitation
 from app.workflows.outbox import resume_pending
-from app.workflows.refusals import ActionNotAllowedError, StepDeferredError, StepRefusedError
+from app.workflows.refusals import (
+    ActionNotAllowedError,
+    NothingToDeliverError,
+    StepDeferredError,
+    StepRefusedError,
+)
 from app.workflows.results import queue_files
 from app.workflows.steps import run_step
 from app.workflows.watch import watch_berke
@@ -613,6 +619,20 @@ def test_the_offer_to_reuse_says_the_assessments_days_in_the_coordinators_zone(
         desk.berke_watch.record(link.source_candidate_id, BerkeProgress.COMPLETE, completed=unnamed)
         said = await board.fit_summary(reusable, first)
         assert said == "assessed on 2026-11-30, fit for HOTEL-FD: Low", said
+        # Two fits for the order's own job that disagree: neither is offered as its level.
+        twice = CompletedAssessment.model_validate(
+            {
+                "sourceCandidateId": link.source_candidate_id,
+                "completedOnUtc": "2026-11-29T21:00Z",
+                "jobFit": [
+                    {"job": "Data Analyst", "fitId": 1, "fitPct": 0.3},
+                    {"job": "Data Analyst", "fitId": 3, "fitPct": 0.9},
+                ],
+            }
+        )
+        desk.berke_watch.record(link.source_candidate_id, BerkeProgress.COMPLETE, completed=twice)
+        said = await board.fit_summary(reusable, first)
+        assert said == "assessed on 2026-11-30, Berke gave different fits for Data Analyst", said
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 
@@ -827,6 +847,80 @@ def test_a_delete_is_refused_while_berke_does_not_say_the_assessment_is_not_comp
 
     with_board(
         loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=StatusWithoutItsFlag()
+    )
+
+
+class StatusNeverDefined(RealNetwork):
+    """Berke's transport, whose GetAssessmentStatus answers give a StatusId the reference
+    never defines (``status_id``), with ``name`` as its statusName when one is given."""
+
+    def __init__(self, status_id: int, name: str | None = None) -> None:
+        super().__init__()
+        self.status_id = status_id
+        self.name = name
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not request.url.path.endswith("/GetAssessmentStatus"):
+            return response
+        await response.aread()
+        body = response.json()
+        if isinstance(body.get("assessment"), dict):
+            said = {k: v for k, v in body["assessment"].items() if k.casefold() != "statusid"}
+            said["StatusId"] = self.status_id
+            if self.name is not None:
+                said["statusName"] = self.name
+            body["assessment"] = said
+        return httpx.Response(response.status_code, json=body, request=request)
+
+
+def test_a_status_id_never_defined_is_not_deleted_nor_reminded(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """A StatusId the reference never defines (9) was read "not started": the order was
+    flagged "send a reminder", and Delete in Berke took the candidate's completed
+    assessment, scores and all."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        invited = await invited_order(board, desk, "Gülşen", "gulsen@example.com")
+        await board.watch()
+        assert board.state(invited).berke_progress is BerkeProgress.UNKNOWN
+        later = datetime.now(UTC) + timedelta(days=30)
+        kinds = [flag.kind for flag in board.flags(invited, later)]
+        assert Attention.NOT_STARTED not in kinds, kinds
+        order_id, link = await withdrawn_order(board, desk, "Işık", "isik@example.com")
+        assert Attention.CANCEL_IN_BERKE not in [f.kind for f in board.flags(order_id)]
+        finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
+        with pytest.raises(StepRefusedError) as refused:
+            await board.delete_in_berke(order_id)
+        assert str(refused.value).startswith(
+            "Not deleted in Berke: Berke gave a status this desk does not know (number 9): "
+            "the candidate may have completed the assessment, and deleting"
+        )
+        assert await desk.session.berke.get_completed_assessment(link.source_candidate_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.UNKNOWN
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=StatusNeverDefined(9))
+
+
+def test_a_status_id_never_defined_named_completed_is_complete(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """StatusId 3 named "Completed": read "not started" before, and deleted."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id, link = await withdrawn_order(board, desk, "Zoë", "zoe@example.com")
+        finish_in_sandbox(loop_sandbox, link.invitation_code)  # not watched yet
+        with pytest.raises(StepRefusedError, match="completed it meanwhile"):
+            await board.delete_in_berke(order_id)
+        assert await desk.session.berke.get_completed_assessment(link.source_candidate_id)
+        assert board.state(order_id).berke_progress is BerkeProgress.COMPLETE
+
+    with_board(
+        loop_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=StatusNeverDefined(3, "Completed"),
     )
 
 
@@ -1476,6 +1570,61 @@ def test_automatic_delivery_holds_an_answer_without_a_score_and_says_so_once(
         assert order is not None
         assert order.status is OrderStatus.COMPLETED
         assert not [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def _nurse_twice(*, agree: bool) -> Callable[[CompletedAssessment], CompletedAssessment]:
+    """Berke's answer with the nurse job's fit listed again after it, its id in lower case
+    (Berke's ids ignore case): the same score, or another level and percentage."""
+
+    def changed(done: CompletedAssessment) -> CompletedAssessment:
+        (nurse,) = [fit for fit in done.job_fits if fit.source_job_id == "NURSE-RN"]
+        other = {"fit_pct": 0.12, "fit_id": 1, "fit": "Low"}
+        if nurse.level is FitLevel.LOW:
+            other = {"fit_pct": 0.91, "fit_id": 3, "fit": "High"}
+        again = nurse.model_copy(update={"source_job_id": "nurse-rn", **({} if agree else other)})
+        return done.model_copy(update={"job_fits": (*done.job_fits, again)})
+
+    return changed
+
+
+def test_two_different_fits_for_the_orders_job_are_refused_and_held_in_words(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the first fit listed for the order's job was the verdict ("Low fit, not
+    passed"), unattended too, although Berke also said "High fit" for the very same job."""
+    said = "Berke gave different fits for Registered Nurse ("
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        board.set_options(BoardOptions(auto_deliver=True))
+        order_id = await nurse_order(board, desk, "Tove", "tove@example.com")
+        _answers_changed(desk, _nurse_twice(agree=False))
+        await finished(board, loop_sandbox, order_id)  # a watch round: refused, held
+        (flag,) = [f for f in board.flags(order_id) if f.kind is Attention.DELIVER]
+        assert f"automatic delivery did not send the result: {said}" in flag.text
+        assert "Ask Berke which is right" in flag.text
+        with pytest.raises(NothingToDeliverError, match=re.escape(said)):
+            await board.preview_delivery(order_id)
+        assert results_of(loop_sandbox, order_id) == []
+
+    with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_the_orders_fit_listed_twice_alike_is_delivered_once(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Copies that agree are one verdict: delivered, the job named once in the description."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id = await nurse_order(board, desk, "Una", "una@example.com")
+        await finished(board, loop_sandbox, order_id)
+        _answers_changed(desk, _nurse_twice(agree=True))
+        plan = await board.preview_delivery(order_id)
+        assert plan.fit is not None
+        assert plan.fit.source_job_id == "NURSE-RN"
+        assert plan.result.passed is not None
+        assert (plan.result.description or "").count("Registered Nurse") == 1
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body)
 

@@ -205,6 +205,51 @@ def test_xml_declared_utf16_but_sent_as_utf8_is_read(content: bytes) -> None:
     )
 
 
+#: A completed assessment's answer, its declaration naming ``{encoding}``.
+_COMPLETED_XML = (
+    '<?xml version="1.0" encoding="{encoding}"?>'
+    '<berkeResponse status="ok" responseCode="200">'
+    '<assessment sourceCandidateId="AD-1" completedOnUtc="1764591000">'
+    '<jobFit job="Registered Nurse" sourceJobId="NURSE-RN" fitPct="0.91" fitId="3" fit="High"'
+    ' isPrimaryJob="true"/>'
+    "</assessment></berkeResponse>"
+)
+
+
+def _after_blank_line(encoding: str, codec: str, bom: bytes = b"") -> bytes:
+    return bom + ("\r\n \t" + _COMPLETED_XML.format(encoding=encoding)).encode(codec)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        _after_blank_line("utf-8", "utf-8"),
+        _after_blank_line("utf-8", "utf-8", codecs.BOM_UTF8),
+        _after_blank_line("utf-16", "utf-16"),  # its byte order mark, then the blank line
+        _after_blank_line("utf-16", "utf-16-be", codecs.BOM_UTF16_BE),
+        _after_blank_line("utf-16", "utf-16-le"),  # no mark: expat tells it from "<?"
+        _after_blank_line("utf-16", "utf-16-be"),
+    ],
+    ids=["utf-8", "utf-8-bom", "utf-16", "utf-16-be-bom", "utf-16-le-no-bom", "utf-16-be-no-bom"],
+)
+def test_xml_declared_after_a_blank_line_is_read(content: bytes) -> None:
+    """A CR LF a .NET page or a gateway writes before the declaration: expat refused it
+    ("XML or text declaration not at start of entity"), and Berke's answer was "not Berke's
+    (a proxy or portal page?)": a completed assessment never delivered."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=content, headers={"Content-Type": "application/xml"})
+
+    client = BerkeClient(
+        "https://berke.test/api",
+        "a-long-enough-token",
+        transport=httpx.MockTransport(answer),
+        retry=RetryPolicy(read_retries=0),
+    )
+    done = asyncio.run(client.get_completed_assessment("AD-1"))
+    assert [fit.fit_pct for fit in done.job_fits] == [0.91]
+
+
 @pytest.mark.parametrize(
     ("url", "code"),
     [

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.clients.berke_payload import parse_payload
 from app.domain.attachments import attachment_name
 from app.domain.berke import AssessmentStatus
 from app.domain.berke_progress import BerkeProgress, progress_of
@@ -186,6 +187,50 @@ def test_a_name_matches_on_whole_words_and_only_the_same_name_is_exact() -> None
     assert done.exact_fit("j-sales", None) is done.job_fits[1]
 
 
+#: Berke's answer naming the order's job twice: a repeated jobFit, its id in another case.
+TWICE_XML = (
+    b'<?xml version="1.0" encoding="utf-8"?>'
+    b'<berkeResponse status="ok" responseCode="200">'
+    b'<assessment sourceCandidateId="AD-1" completedOnUtc="1764591000">'
+    b'<jobFit job="Registered Nurse" sourceJobId="NURSE-RN" fitPct="0.12" fitId="1" fit="Low"'
+    b' isPrimaryJob="true"/>'
+    b'<jobFit job="Sales" sourceJobId="J-SALES" fitPct="0.41" fitId="1" fit="Low"/>'
+    b'<jobFit job="Registered Nurse" sourceJobId="nurse-rn" fitPct="0.91" fitId="3" fit="High"'
+    b' isPrimaryJob="true"/>'
+    b"</assessment></berkeResponse>"
+)
+
+
+def test_two_different_fits_for_the_orders_job_are_found_disagreeing() -> None:
+    """Before: ``exact_fit`` gave the first listed ("Low fit (12 %)") as the verdict, and
+    nothing looked for the "High fit (91 %)" Berke gave the same job further down."""
+    _, payload = parse_payload(TWICE_XML)
+    done = CompletedAssessment.model_validate(payload["assessment"])
+    low, _sales, high = done.job_fits
+    assert done.exact_fits("NURSE-RN", "Registered Nurse") == (low, high)
+    assert done.disagreeing_fits("NURSE-RN", None) == (low, high)
+    assert done.disagreeing_fits(None, "REGISTERED  NURSE") == (low, high)  # by name too
+    assert done.disagreeing_fits("J-SALES", None) == ()  # another job: one fit
+
+
+def test_the_orders_fit_listed_twice_alike_is_one_verdict() -> None:
+    nurse = completed_fits()[0]
+    done = completed(jobFit=[nurse, {**nurse, "sourceJobId": "j-nurse"}, completed_fits()[1]])
+    assert done.disagreeing_fits("J-NURSE", None) == ()
+    assert done.exact_fit("J-NURSE", None) is done.job_fits[0]
+    # Listed once in the result, not again among the other jobs.
+    described = result_description(done, done.job_fits[0])
+    assert described.count("Registered Nurse") == 1
+    assert "Sales" in described
+
+
+def test_a_fit_without_a_score_beside_a_scored_one_for_the_same_job_disagrees() -> None:
+    nurse = completed_fits()[0]
+    scoreless = {**nurse, "fitPct": None, "fitId": None, "fit": None}
+    done = completed(jobFit=[nurse, scoreless])
+    assert done.disagreeing_fits("J-NURSE", None) == done.job_fits
+
+
 def test_a_fit_for_another_job_is_titled_with_that_job() -> None:
     """No Berke job like the order's: the primary job's fit is given, under its own name,
     never under the order's job (one job's score under another's name)."""
@@ -219,11 +264,18 @@ def test_xml_shapes_read_the_same() -> None:
     [(2, "Complete", BerkeProgress.COMPLETE), (1, "Started", BerkeProgress.STARTED),
      (0, "Not started", BerkeProgress.NOT_STARTED), (None, "In progress", BerkeProgress.STARTED),
      (None, "Not started", BerkeProgress.NOT_STARTED), (None, None, BerkeProgress.UNKNOWN),
-     (None, "Complete", BerkeProgress.UNKNOWN), (0, None, BerkeProgress.NOT_STARTED)],
+     (None, "Complete", BerkeProgress.COMPLETE), (0, None, BerkeProgress.NOT_STARTED),
+     (0, "In progress", BerkeProgress.STARTED), (None, "not_started", BerkeProgress.NOT_STARTED),
+     # An id the reference never defines: only a name that says so.
+     (3, "Completed", BerkeProgress.COMPLETE), (3, None, BerkeProgress.UNKNOWN),
+     (9, "Scored", BerkeProgress.UNKNOWN), (-1, None, BerkeProgress.UNKNOWN),
+     (7, "InProgress", BerkeProgress.STARTED), (4, "Not started", BerkeProgress.NOT_STARTED),
+     (None, "Started, not completed", BerkeProgress.UNKNOWN)],
 )  # fmt: skip
 def test_progress(status_id: int | None, name: str | None, progress: BerkeProgress) -> None:
     """An answer that says nothing of where the assessment stands was "not started", and a
-    completed assessment, scores and all, could be deleted."""
+    completed assessment, scores and all, could be deleted; so was a StatusId the reference
+    never defines (3, 9, -1...), whatever its name said ("Completed")."""
     assert progress_of(status_id, name) is progress
     status = AssessmentStatus.model_validate(
         {"sourceCandidateId": "x", "statusId": status_id, "statusName": name}

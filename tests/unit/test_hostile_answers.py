@@ -981,3 +981,49 @@ def test_an_error_json_with_an_odd_field_is_said_by_its_message(odd: dict[str, A
 def test_an_error_json_with_a_null_message_is_said_by_its_list() -> None:
     error = _sr_refusal({"httpCode": 400, "message": None, "errors": FIELD_ERRORS[:1]})
     assert error.service_message == "Field 'name' must not be blank"
+
+
+# -- header bytes outside ASCII ----------------------------------------------------------------
+
+_PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _berke_with_raw_headers(
+    status: int, content: bytes, headers: list[tuple[bytes, bytes]]
+) -> BerkeClient:
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, content=content, headers=headers)
+
+    return BerkeClient(
+        "https://berke.test/api", "token-123", transport=httpx.MockTransport(handle), retry=NO_RETRY
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_a_report_named_after_a_candidate_with_accents_is_returned(encoding: str) -> None:
+    """Before: the answer was copied with its headers decoded, encoded again as ASCII, and
+    "Zoë Müller" in the file name raised UnicodeEncodeError instead of giving the report."""
+    disposition = 'attachment; filename="Berke Report - Zoë Müller.pdf"'.encode(encoding)
+    client = _berke_with_raw_headers(
+        200,
+        _PDF,
+        [(b"Content-Type", b"application/pdf"), (b"Content-Disposition", disposition)],
+    )
+    assert asyncio.run(client.get_report_for_job("AD-1", "NURSE-RN")) == _PDF
+
+
+def test_a_refusal_whose_message_header_quotes_a_turkish_name_is_an_api_error() -> None:
+    """Before: UnicodeEncodeError ("Something unexpected went wrong"), not Berke's refusal."""
+    client = _berke_with_raw_headers(
+        400,
+        b'{"status": "error", "response": "Invalid or inactive username, username=[Gulsen]",'
+        b' "responseCode": "400"}',
+        [
+            (b"Content-Type", b"application/json"),
+            (b"X-Response-Code", b"400.1020"),
+            (b"X-Response-Message", "Invalid or inactive username 'Gülşen Işık'".encode()),
+        ],
+    )
+    with pytest.raises(ApiError) as caught:
+        asyncio.run(client.get_completed_assessment("AD-1"))
+    assert "Invalid or inactive username" in str(caught.value)
