@@ -135,6 +135,12 @@ class BerkeClient:
         API's default user."""
         return self._username
 
+    def service_text(self, text: str) -> str:
+        """Berke's own words (a status name it gave) as a message may carry them: cut, the
+        token redacted. For what a caller puts into a sentence of its own, as this client does
+        with Berke's refusals: a hostile or broken answer may name the token itself."""
+        return self._http.service_text(text)
+
     async def aclose(self) -> None:
         await self._http.aclose()
 

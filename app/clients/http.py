@@ -267,6 +267,10 @@ class ServiceHttp:
         (a portal signed into), and a change sent keeps the journal's doubt."""
         name = self.service.value
         possessive = f"{name}'" if name.endswith("s") else f"{name}'s"
+        # Read as the service's own text (cut, the token redacted): the parser's words quote
+        # the page ("unknown encoding: …", "undefined entity &…;"), and a page that echoes
+        # the request put the token into the sync bar, Test connection and the journal.
+        problem = self.service_text(problem)
         # "the answer was not valid JSON", said of the answer: "(it was not valid JSON)".
         said = problem.removeprefix("the answer ")
         said = f"it {said}" if said != problem else problem

@@ -43,15 +43,17 @@ class EnvironmentProxyError(Exception):
 
 def client_with_environment_proxies(make: Callable[[], httpx.AsyncClient]) -> httpx.AsyncClient:
     """``make()``, a client that reads the environment's proxies; :class:`EnvironmentProxyError`
-    when one of them is what it could not be made for."""
-    try:
-        return make()
-    except _UNUSABLE:
-        problem = unusable_proxy()
-        if problem is None:
-            raise  # not a proxy's fault: the caller's own error
-        log.warning("%s", problem)
-        raise EnvironmentProxyError(problem) from None
+    when one of them is what it could not be made for, or one httpx would misread."""
+    problem = _misread_proxy_server()
+    if problem is None:
+        try:
+            return make()
+        except _UNUSABLE:
+            problem = unusable_proxy()
+            if problem is None:
+                raise  # not a proxy's fault: the caller's own error
+    log.warning("%s", problem)
+    raise EnvironmentProxyError(problem) from None
 
 
 def unusable_proxy() -> str | None:
@@ -60,13 +62,25 @@ def unusable_proxy() -> str | None:
     return _unusable_proxy_server(settings) or _unusable_no_proxy_entry(settings.get("no", ""))
 
 
+def _misread_proxy_server() -> str | None:
+    """The sentence for a proxy setting whose user name and password httpx would misread
+    (``_credentials_misread``), or None when none is."""
+    settings = urllib.request.getproxies()  # where httpx reads them
+    if any(_credentials_misread(settings.get(scheme) or "") for scheme in _SCHEMES):
+        return _unusable_proxy_server(settings)
+    return None
+
+
 def _unusable_proxy_server(settings: dict[str, str]) -> str | None:
     for scheme in _SCHEMES:
         value = settings.get(scheme)
         if not value:
             continue
         url = value if "://" in value else f"http://{value}"
-        reason = _why_unusable(url, with_credentials=bool(_userinfo(value)))
+        if _credentials_misread(value):
+            reason: str | None = _WITH_CREDENTIALS
+        else:
+            reason = _why_unusable(url, with_credentials=bool(_userinfo(value)))
         if reason is None:
             continue
         shown = _without_credentials(value)
@@ -90,7 +104,8 @@ def proxy_named_for(url: httpx.URL) -> str | None:
         if value:
             variable = _variable_of(scheme, value)
             where = f"in {variable}" if variable else "in the system's network settings"
-            return f"the proxy {where} ({_host_and_port(value)})"
+            host = _host_and_port(value)
+            return f"the proxy {where} ({host})" if host else f"the proxy {where}"
     return None
 
 
@@ -126,8 +141,12 @@ def _host_matches(pattern: str, host: str) -> bool:
     return host == pattern
 
 
-def _host_and_port(value: str) -> str:
-    """A proxy setting's host and port, the rest of it (a user name, a password) left out."""
+def _host_and_port(value: str) -> str | None:
+    """A proxy setting's host and port, the rest of it (a user name, a password) left out;
+    None when httpx misreads its user name and password (``_credentials_misread``): its
+    "host and port" are then pieces of them ("jdoe:2024" of "jdoe:2024#Winter@…")."""
+    if _credentials_misread(value):
+        return None
     try:
         url = httpx.URL(value if "://" in value else f"http://{value}")
     except httpx.InvalidURL:
@@ -225,6 +244,19 @@ def _userinfo(value: str) -> str:
     cut there it was not found, and said in clear."""
     _scheme, separator, rest = value.partition("://")
     return (rest if separator else value).rpartition("@")[0]
+
+
+def _credentials_misread(value: str) -> bool:
+    """Whether httpx misreads a proxy setting's user name and password: an "@" after a "/",
+    "?" or "#" (typed raw in a password, where it must be percent-encoded). httpx ends the
+    server part at the first of those; when what comes before still parses
+    ("http://jdoe:2024#Winter@proxy.corp:3128": the host "jdoe", the port 2024), it takes the
+    setting, sends the calls to the user name, and a sentence naming that host and port
+    quoted the password's start."""
+    _scheme, separator, rest = value.partition("://")
+    rest = rest if separator else value
+    ends = [at for at in (rest.find(mark) for mark in "/?#") if at >= 0]
+    return bool(ends) and "@" in rest[min(ends) :]
 
 
 def _without_credentials(value: str) -> str:

@@ -9,12 +9,14 @@ preview shows exactly what is sent.
 from __future__ import annotations
 
 import html
+import unicodedata
 from datetime import UTC
 from enum import IntEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from app.domain.attachments import attachment_name
 from app.domain.berke import BerkeTime
 from app.domain.berke_progress import unix_time
 from app.domain.berke_text import BerkeParam
@@ -372,7 +374,11 @@ def report_file_name(order: AssessmentOrder, fit: JobFit, *, own_job: bool = Tru
     raw = f"Berke report - {person} - {job}".strip(" -")
     # Only what a file system refuses goes (path separators, reserved characters, controls).
     safe = "".join("_" if c in _UNSAFE or not c.isprintable() else c for c in raw)
-    stem = " ".join(safe.split())[:REPORT_STEM_CHARACTERS]
+    # Composed (NFC), as ``attachment_name`` composes the name it is queued under: a
+    # decomposed "Zoe\u0308" made a name the queued report never had, so a second Deliver
+    # did not find it and refused ("already on its way"). Composed before the cut, which
+    # counts characters and bytes of the name as it is kept.
+    stem = unicodedata.normalize("NFC", " ".join(safe.split()))[:REPORT_STEM_CHARACTERS]
     return _cut_to_bytes(stem, REPORT_STEM_BYTES) + ".pdf"
 
 
@@ -383,8 +389,10 @@ def fit_reported_in(
     report in ``result``); None when Berke's answer has no such fit now. A result made
     earlier is only ever sent with its own report: the report for the fit chosen now was
     attached beside it, a second report, for a job the result is not about."""
+    # As attached: a result an older version made names its report decomposed ("Zoe\u0308").
+    named = attachment_name(report_name)
     for fit in completed.job_fits:
-        if any(report_file_name(order, fit, own_job=own) == report_name for own in (True, False)):
+        if any(report_file_name(order, fit, own_job=own) == named for own in (True, False)):
             return fit
     return None
 

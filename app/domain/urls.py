@@ -64,9 +64,14 @@ def require_secure_base_url(base_url: str, service: str) -> str:
         )
     if parts.username or parts.password:
         raise ValueError(f"The {service} address must not carry a query or credentials.")
-    # Any "?" or "#", even one with nothing after it (pasted from a browser's bar): the calls
-    # add their paths after the address, and would add them after the "?" (/v1?/assessments:
-    # every call to the base itself). Refused where it is typed, with the way out.
+    # A bare "#" at the very end (pasted from a browser's bar) is no part of any call: httpx
+    # drops an empty fragment, and a profile saved with one worked, and must still open.
+    # Taken off, so that the calls' paths go after the path.
+    if text.endswith("#") and text.count("#") == 1:
+        text = text[:-1]
+    # Any other "?" or "#", even a "?" with nothing after it: the calls add their paths after
+    # the address, and would add them after the "?" (/v1?/assessments: every call to the
+    # base itself). Refused where it is typed, with the way out.
     mark = next((char for char in text if char in "?#"), None)
     if mark is not None:
         raise ValueError(

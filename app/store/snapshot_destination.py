@@ -11,6 +11,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from app.domain.file_names import shown_in_sentence
 from app.store.paths import TEMP_NAME_PART
 from app.store.snapshot_file import SnapshotError
 
@@ -51,11 +52,13 @@ def write_failure(path: Path, exc: OSError, what: str = "snapshot") -> SnapshotW
     """``exc`` (raised while checking or writing ``path``) as a sentence naming the folder;
     ``what`` names the file ("snapshot", "CSV file")."""
     path = Path(path)
-    folder = path.parent
+    # Named without direction marks, as every sentence names a file or a folder
+    # (``shown_in_sentence``): one in a folder's name turned the rest of the sentence round.
+    name, folder = shown_in_sentence(path.name), shown_in_sentence(str(path.parent))
     detail = exc.strerror or type(exc).__name__
     if exc.errno == errno.EISDIR:
         return SnapshotWriteError(
-            f"The {what} cannot be saved as {path.name} in the folder {folder}: a folder of "
+            f"The {what} cannot be saved as {name} in the folder {folder}: a folder of "
             "that name is there. Choose another file name.",
             detail,
         )

@@ -50,7 +50,7 @@ from pydantic_core import from_json
 
 from app.domain.attachments import ALLOWED_EXTENSIONS
 from app.domain.count_words import counted
-from app.domain.file_names import shown_file_name
+from app.domain.file_names import shown_in_sentence
 from app.domain.order_summary import summarize, utc_text
 from app.domain.smartrecruiters import OrderStatus
 from app.domain.snapshot import (
@@ -666,8 +666,10 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytearray:
 
 def _named(path: Path) -> str:
     """``path``'s name as a sentence says it: a byte that is not UTF-8 (a name unzipped from a
-    Windows archive) as file managers show it, not dropped by Qt nor refused by a terminal."""
-    return shown_file_name(path.name)
+    Windows archive) as file managers show it, not dropped by Qt nor refused by a terminal;
+    without direction marks (a snapshot, a file from anyone, named "Q3 \u202eweiv.adsnap"
+    turned "is no longer there: …" round)."""
+    return shown_in_sentence(path.name)
 
 
 #: What the system's refusals to read a snapshot mean, in words (as ``snapshot_destination``

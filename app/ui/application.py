@@ -74,7 +74,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
     stderr and exit status 2."""
     import asyncio
 
-    from app.domain.file_names import shown_file_name
+    from app.domain.file_names import shown_in_sentence
     from app.store.snapshot_file import SnapshotError
     from app.ui.common.error_dialog import DialogNotifier
     from app.ui.desk_settings import desk_settings
@@ -115,7 +115,7 @@ async def _run_snapshot(app: QApplication, path: Path, options: LaunchOptions) -
             print(
                 # Named as file managers name it: a byte that is not UTF-8, printed as
                 # Python holds it, raised UnicodeEncodeError on a UTF-8 terminal.
-                f"self-test: {'ok' if ok else 'FAILED'}: snapshot {shown_file_name(path.name)}, "
+                f"self-test: {'ok' if ok else 'FAILED'}: snapshot {shown_in_sentence(path.name)}, "
                 f"{shown} orders (read-only, offline)"
             )
             return 0 if ok else 1

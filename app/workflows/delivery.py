@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.clients.errors import StateConflictError
-from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState
+from app.domain.attachments import CANCELLABLE, RETRIABLE, UploadState, attachment_name
 from app.domain.berke_progress import BerkeProgress
 from app.domain.berke_results import (
     CompletedAssessment,
@@ -185,7 +185,7 @@ async def _plan_for_result_made_earlier(
     with _report_kept(name):
         kept = await asyncio.to_thread(path.is_file)
     uploads = [] if kept else await asyncio.to_thread(desk.results.for_order, order.id)
-    sent = next((u for u in uploads if u.file_name == name and u.state not in RETRIABLE), None)
+    sent = next((u for u in uploads if _same_name(u, name) and u.state not in RETRIABLE), None)
     if kept:
         with _report_kept(name):
             size = (await asyncio.to_thread(path.stat)).st_size
@@ -273,7 +273,7 @@ async def _queue_report(
     a copy that failed (an earlier delivery's "Not sent") is queued again rather than left
     failed beside the result. Returns what this call queued."""
     uploads = await asyncio.to_thread(desk.results.for_order, order.id)
-    same = [u for u in uploads if u.file_name == plan.report_name]
+    same = [u for u in uploads if _same_name(u, plan.report_name)]
     if any(u.state not in RETRIABLE for u in same):
         return []
     failed = next((u for u in same if u.state is UploadState.FAILED), None)
@@ -284,6 +284,14 @@ async def _queue_report(
     if refused:  # the same report is refused the same way next time (larger than allowed)
         raise NothingToDeliverError(" ".join(refused))
     return accepted
+
+
+def _same_name(upload: Upload, report_name: str) -> bool:
+    """Whether ``upload`` is the report named ``report_name``, both as attached
+    (``attachment_name``): a result an older version made, or an upload it queued, names the
+    report decomposed ("Zoe\u0308"), and the same report was refused as "already on its way"
+    or queued a second time."""
+    return attachment_name(upload.file_name) == attachment_name(report_name)
 
 
 async def _asked_again(desk: Desk, source_candidate_id: str) -> CompletedAssessment:

@@ -1778,8 +1778,9 @@ async def _delete_assessment(
         why = (
             "Berke's answer did not say whether the candidate has completed the assessment"
             if unknown is None
-            else f"Berke gave a status this desk does not know ({unknown}): the candidate may "
-            "have completed the assessment"
+            # Berke's words, read as its other words are: a status name may quote the token.
+            else f"Berke gave a status this desk does not know ({berke.service_text(unknown)}): "
+            "the candidate may have completed the assessment"
         )
         await _refuse(
             desk,

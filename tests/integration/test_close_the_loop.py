@@ -31,7 +31,7 @@ from app.domain.journal import (
 from app.domain.journal_terms import LinkedAssessment, ResultFlow, StepKind, StepState
 from app.domain.order_rules import OrderAction
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, OrderStatus, ResultType
-from app.sandbox import DEMO_SR_KEY, SandboxConfig, SandboxServer
+from app.sandbox import DEMO_BERKE_TOKEN, DEMO_SR_KEY, SandboxConfig, SandboxServer
 from app.store.berke_watch import BerkeWatchStore
 from app.workflows.board import BoardOptions, OrderBoard, Reusable
 from app.workflows.delivery import DeliveryPlan, deliver, plan_delivery
@@ -901,6 +901,32 @@ def test_a_status_id_never_defined_is_not_deleted_nor_reminded(
         assert board.state(order_id).berke_progress is BerkeProgress.UNKNOWN
 
     with_board(loop_sandbox, tmp_path / "desk.sqlite3", body, berke_transport=StatusNeverDefined(9))
+
+
+def test_an_unknown_status_name_never_carries_the_token(
+    loop_sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """Before: the name of a status this desk does not know went into the Delete refusal
+    (its dialog, and the journal) as Berke wrote it; every other piece of Berke's text is
+    read through the client first (cut, the token redacted)."""
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_id, _link = await withdrawn_order(board, desk, "Ola", "ola@example.com")
+        with pytest.raises(StepRefusedError) as refused:
+            await board.delete_in_berke(order_id)
+        said = str(refused.value)
+        assert said.startswith(
+            "Not deleted in Berke: Berke gave a status this desk does not know (“echo «redacted»”)"
+        ), said
+        stored = [entry.message or "" for entry in desk.journal.entries(order_id)]
+        assert not any(DEMO_BERKE_TOKEN in message for message in stored), stored
+
+    with_board(
+        loop_sandbox,
+        tmp_path / "desk.sqlite3",
+        body,
+        berke_transport=StatusNeverDefined(9, f"echo {DEMO_BERKE_TOKEN}"),
+    )
 
 
 def test_a_status_id_never_defined_named_completed_is_complete(

@@ -3,6 +3,7 @@ of their forms."""
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from app.domain.berke_results import (
     CompletedPage,
     FitLevel,
     JobFit,
+    fit_reported_in,
     passes,
     report_file_name,
     result_description,
@@ -365,6 +367,28 @@ def test_a_long_name_fits_the_file_systems_255_bytes(job: str) -> None:
     assert "\ufffd" not in name  # cut between characters, never inside one
     # Attached under the very same name: a report already queued is found by it.
     assert attachment_name(name) == name
+
+
+def test_a_decomposed_name_makes_the_report_name_it_is_attached_under() -> None:
+    """Before: "Zoe\u0308" (a Mac's file system, a pasted CV) made a decomposed report name,
+    queued composed (``attachment_name``): a second Deliver did not find the report it had
+    queued, and refused the delivery as "already on its way"."""
+    decomposed = ORDER.model_copy(
+        update={"candidate": ORDER.candidate.model_copy(update={"first_name": "Zoe\u0308"})}
+    )
+    fit = completed().job_fits[0]
+    name = report_file_name(decomposed, fit)
+    assert name == report_file_name(ORDER, fit)  # one name, whichever form it came in
+    assert attachment_name(name) == name
+
+
+def test_a_result_naming_its_report_decomposed_finds_its_fit() -> None:
+    """A result an older version made names its report as that version made it, decomposed:
+    its fit is still the one it is about, and its report is fetched for it."""
+    done = completed()
+    made = unicodedata.normalize("NFD", report_file_name(ORDER, done.job_fits[1]))
+    assert made != report_file_name(ORDER, done.job_fits[1])
+    assert fit_reported_in(ORDER, done, made) is done.job_fits[1]
 
 
 def test_a_fit_without_a_score_is_no_score_never_a_made_up_zero() -> None:

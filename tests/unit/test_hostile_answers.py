@@ -499,6 +499,39 @@ def test_a_berke_refusal_naming_the_token_as_its_parameter_never_shows_it() -> N
 
 
 @pytest.mark.parametrize(
+    "page",
+    [
+        '<?xml version="1.0" encoding="{token}"?><r/>',
+        '<!DOCTYPE r SYSTEM "x.dtd"><r>&{token};</r>',
+    ],
+    ids=["encoding", "entity"],
+)
+def test_a_page_echoing_the_token_never_puts_it_in_the_parsers_words(page: str) -> None:
+    """A 200 that is not Berke's envelope is said with the parser's words ("unknown encoding:
+    …", "undefined entity &…;"), which quote the page. Before: put in the error's summary as
+    they were, so a page echoing the request showed the token in the sync bar, Test
+    connection and the journal."""
+    token = "Tok3nEchoedBack9f1c"
+    body_bytes = page.format(token=token).encode()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=body_bytes, headers={"Content-Type": "text/xml"})
+
+    async def body() -> UnexpectedResponseError:
+        transport = httpx.MockTransport(handle)
+        berke = BerkeClient("https://berke.test/api", token, transport=transport, retry=NO_RETRY)
+        async with berke:
+            with pytest.raises(UnexpectedResponseError) as caught:
+                await berke.get_assessment_status("AD-1")
+        return caught.value
+
+    error = asyncio.run(body())
+    assert "a sign-in page, a proxy's page" in error.summary  # still said as not Berke's
+    for said in (str(error), repr(error), error.summary, error.service_message or ""):
+        assert token not in said, said
+
+
+@pytest.mark.parametrize(
     ("raised", "said"),
     [
         (httpx.ConnectError("[Errno 111] Connection refused"), "nothing answered at that address"),

@@ -24,7 +24,7 @@ from app.clients.errors import (
 from app.clients.http import RetryPolicy, require_secure_base_url
 from app.clients.pacing import Pacer
 from app.clients.smartrecruiters import SmartRecruitersClient
-from app.domain.connection import ConnectionProfile
+from app.domain.connection import ConnectionProfile, ProfileKind
 from app.domain.urls import is_loopback_host
 from tests.environment_proxies import UNUSABLE_PROXIES, only_proxies, unusable_proxies
 
@@ -192,7 +192,10 @@ def test_error_sentences_name_service_and_quote_its_message() -> None:
         ("https://user:pw@x.test", False),
         ("https://x.test/?key=1", False),
         ("https://x.test/v1?", False),  # a bare "?": the calls went after it
-        ("https://x.test/v1#", False),
+        ("https://x.test/v1#", True),  # a bare "#": httpx drops it, the calls went right
+        ("https://x.test/v1##", False),
+        ("https://x.test/v1?#", False),
+        ("https://x.test/v1#/", False),
         ("not a url", False),
         # What passed the check and failed each start ("Invalid port: 'v1'", an IDNA error):
         ("https://api.smartrecruiters.com:v1", False),  # ":" typed for "/"
@@ -263,6 +266,21 @@ def test_an_address_ending_in_a_question_mark_is_refused_with_the_way_out(
     client = SmartRecruitersClient if service is Service.SMARTRECRUITERS else BerkeClient
     with pytest.raises(ValueError, match=str(service)):
         client(address, "token-123456")
+
+
+@pytest.mark.parametrize(
+    "saved", ["https://api.smartrecruiters.com/v1#", "https://api.smartrecruiters.com/v1/#"]
+)
+def test_a_profile_saved_with_a_bare_hash_at_its_end_still_opens(saved: str) -> None:
+    """Pasted from a browser's bar and saved when the check took it (its fragment empty):
+    httpx drops an empty fragment, and every call went to the right path. Before: refused
+    as a "#" with something after it, and the profile opened in demo mode at start."""
+    profile = ConnectionProfile(name="Staging", kind=ProfileKind.CUSTOM, sr_base_url=saved)
+    assert profile.address_problem() is None
+    base = require_secure_base_url(saved, Service.SMARTRECRUITERS)
+    assert base == "https://api.smartrecruiters.com/v1"
+    request = httpx.Client(base_url=base).build_request("GET", "/assessments")
+    assert str(request.url) == "https://api.smartrecruiters.com/v1/assessments"
 
 
 def test_an_address_typed_with_its_scheme_in_capitals_is_taken_with_it_in_lower_case() -> None:
@@ -390,6 +408,37 @@ def test_a_proxy_password_holding_an_at_sign_is_never_said(
     assert "«redacted»@proxy.corp:80a" in str(said.value)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "http://jdoe:2024#Winter@proxy.corp:3128",
+        "http://jdoe:2024?Winter@proxy.corp:3128",
+        "jdoe:2024#Winter@proxy.corp:3128",  # no scheme
+    ],
+)
+def test_a_proxy_password_httpx_would_misread_is_never_said(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    """A password starting with digits and holding a "#" typed raw: httpx ends the address's
+    server part at the "#", takes the user name for the host and the digits for the port,
+    and accepts the setting. Before: the calls went to "jdoe", and their error named the
+    proxy "(jdoe:2024)", the password's start. Now it is unusable, as when httpx refuses it:
+    said with what to correct, and nothing sent."""
+    only_proxies(monkeypatch, {"HTTPS_PROXY": value})
+    with caplog.at_level(logging.WARNING):
+        client = SmartRecruitersClient(
+            "https://api.smartrecruiters.example/v1", "k" * 64, retry=RetryPolicy(read_retries=0)
+        )
+    with pytest.raises(UnusableProxyError) as said:
+        asyncio.run(_list_one_order(client))
+    assert not said.value.request_sent
+    assert "«redacted»@proxy.corp:3128) cannot be used: " in str(said.value)
+    assert "must be written percent-encoded" in str(said.value)
+    for piece in ("jdoe", "2024", "Winter"):
+        assert piece not in str(said.value)
+        assert piece not in caplog.text
+
+
 def test_a_socks_proxy_carries_the_calls_to_a_real_endpoint(
     monkeypatch: pytest.MonkeyPatch, refused_port: int
 ) -> None:
@@ -464,6 +513,8 @@ def test_a_socks_proxy_from_all_proxy_is_named_too(
             "the proxy in ALL_PROXY (b.corp:2)",
         ),
         ({"HTTPS_PROXY": "http://u:p%2Fw@proxy.corp"}, "the proxy in HTTPS_PROXY (proxy.corp)"),
+        # httpx's "host and port" of it are the user name and the password's start.
+        ({"HTTPS_PROXY": "http://jdoe:2024#Winter@proxy.corp:3128"}, "the proxy in HTTPS_PROXY"),
         ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "*"}, None),
         ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": "corp.example"}, None),
         ({"HTTPS_PROXY": "http://proxy.corp:3128", "NO_PROXY": ".corp.example"}, None),

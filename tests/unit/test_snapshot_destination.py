@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,17 @@ def test_a_write_failure_reads_as_a_sentence(number: int, why: str) -> None:
     assert failure.detail == "Words"
     assert "Errno" not in str(failure)
     assert ".tmp" not in str(failure) + failure.detail
+
+
+def test_a_write_failure_names_the_file_and_folder_without_direction_marks() -> None:
+    """A right-to-left override in a folder's name (a shared drive's, anyone's) turned the
+    rest of the sentence round: "… a folder of that name is there" read backwards."""
+    path = Path("/data/\u202eQ3 sredro/orders\u200b.adsnap")
+    for number in (errno.EISDIR, errno.EACCES, errno.EBUSY):
+        said = str(write_failure(path, OSError(number, "Words")))
+        assert "/data/Q3 sredro" in said, said
+        assert not [c for c in said if unicodedata.category(c) == "Cf"], said
+    assert "saved as orders.adsnap in" in str(write_failure(path, OSError(errno.EISDIR, "W")))
 
 
 def test_writing_into_a_locked_folder_raises_what_write_failure_words(unwritable: Path) -> None:

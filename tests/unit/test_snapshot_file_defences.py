@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+import unicodedata
 import warnings
 import zipfile
 from pathlib import Path
@@ -162,3 +163,24 @@ def test_a_snapshot_that_went_while_its_window_was_open_says_so_in_words(tmp_pat
     assert str(raised.value) == (
         "The snapshot file q3.adsnap can no longer be read: it was moved, renamed or deleted."
     )
+
+
+def _marks(text: str) -> list[str]:
+    return [hex(ord(c)) for c in text if unicodedata.category(c) == "Cf"]
+
+
+@pytest.mark.parametrize("content", [None, b"not a zip"], ids=["gone", "damaged"])
+def test_a_snapshots_name_in_a_sentence_holds_no_direction_marks(
+    tmp_path: Path, content: bytes | None
+) -> None:
+    """A snapshot is a file from anyone: one named "Q3 \u202eweiv.adsnap" turned "… is no
+    longer there: it was moved, renamed or deleted." round in the error dialog, as a folder's
+    name did before (``shown_in_sentence``)."""
+    path = tmp_path / "Q3 \u202eweiv.adsnap"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(SnapshotError) as refused:
+        open_snapshot(path, temp_root=tmp_path / "tmp")
+    said = str(refused.value)
+    assert "Q3 weiv.adsnap " in said, said
+    assert _marks(said) == [], said

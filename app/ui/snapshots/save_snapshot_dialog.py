@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.clients.errors import ApiError
+from app.domain.file_names import shown_in_sentence
 from app.domain.order_details import KEPT_FOR
 from app.domain.smartrecruiters import AssessmentOrder, OrderStatus
 from app.domain.snapshot import SnapshotFilter
@@ -256,7 +257,8 @@ class SaveSnapshotDialog(QDialog):
                 self._writable = False
             return
         self.result_value = saved
-        self.state.setText(f"Saved {saved.order_count} orders to {saved.path.name}.")
+        saved_as = shown_in_sentence(saved.path.name)  # a direction mark turned it round
+        self.state.setText(f"Saved {saved.order_count} orders to {saved_as}.")
         self.saved.emit(saved)
         if not self._closing:
             self.accept()

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMenu
 from shiboken6 import isValid
 
-from app.domain.file_names import shown_file_name, storable_text
+from app.domain.file_names import shown_in_sentence, storable_text
 from app.domain.service_time import local_time
 from app.domain.snapshot_format import EXTENSION
 from app.ui.common.messages import Messages, ask_replace
@@ -319,7 +319,9 @@ class SnapshotMenu(QObject):
             return None  # asked twice (a double click on a recent one): it is on its way
         self._opening.add(path)
         self.window.setCursor(Qt.CursorShape.BusyCursor)
-        name = shown_file_name(path.name)  # Qt drops a byte that is not UTF-8 without a trace
+        # Qt drops a byte that is not UTF-8 without a trace; a direction mark turns the
+        # sentence round.
+        name = shown_in_sentence(path.name)
         self.messages.note(f"Opening the snapshot {name}…", 0)
         window = None
         try:
@@ -354,8 +356,8 @@ class SnapshotMenu(QObject):
         self.recent_menu.clear()
         recent = recent_snapshots(self.settings)
         for text in recent:
-            action = self.recent_menu.addAction(shown_file_name(Path(text).name))
-            action.setToolTip(plain_tooltip(shown_file_name(text)))
+            action = self.recent_menu.addAction(shown_in_sentence(Path(text).name))
+            action.setToolTip(plain_tooltip(shown_in_sentence(text)))
             action.triggered.connect(lambda _c=False, p=text: self.start_opening(Path(p)))
         if not recent:
             empty = self.recent_menu.addAction("No snapshots yet")
@@ -383,11 +385,11 @@ class SnapshotMenu(QObject):
             opened.sort(key=lambda s: s.meta.created_at)
             # Read record by record in the comparison itself (a worker thread), never whole.
             old: Iterable[SnapshotOrder] = opened[0].records()
-            old_label = shown_file_name(opened[0].path.name)
+            old_label = shown_in_sentence(opened[0].path.name)
             new: Iterable[SnapshotOrder]
             if len(opened) == 2:
                 new = opened[1].records()
-                new_label = shown_file_name(opened[1].path.name)
+                new_label = shown_in_sentence(opened[1].path.name)
             elif isinstance(source, LiveOrders):
                 new = await source.board.live_records()
                 new_label = "the live inbox"

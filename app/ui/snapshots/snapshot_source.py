@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.count_words import counted
-from app.domain.file_names import shown_file_name
+from app.domain.file_names import shown_in_sentence
 from app.domain.journal_terms import LinkedAssessment
 from app.domain.line_text import cut
 from app.domain.order_result import saved_result_text
@@ -42,7 +42,7 @@ READ_ONLY_TIP = "This is a read-only snapshot: nothing can be changed or sent fr
 
 def snapshot_title(snapshot: Snapshot) -> str:
     # A name that is not UTF-8 as file managers show it: Qt dropped its bytes from the title.
-    return f"Snapshot (read-only) — {title_name(shown_file_name(snapshot.path.name))}"
+    return f"Snapshot (read-only) — {title_name(shown_in_sentence(snapshot.path.name))}"
 
 
 #: What a file says of itself (where it was saved from, the search then) is shown at most this
