@@ -1,7 +1,8 @@
 """What both clients share: one long-lived ``httpx.AsyncClient``, pacing, and retry rules.
 
 Retries here are only the safe ones: a 429 is a wait to schedule (the service's own figure is
-respected, within reason), and an idempotent read is tried again after a network fault or a 5xx.
+respected, within reason: one too long to sit out in the call holds every call until it ends),
+and an idempotent read is tried again after a network fault or a 5xx.
 A call that changes remote state is never silently repeated after an uncertain failure: the
 journal decides.
 
@@ -44,6 +45,8 @@ from app.clients.proxies import (
 from app.clients.sending import about_to_send, denied
 from app.clients.tls import tls_context
 from app.clients.transport_words import describe_transport_error, tls_detail, tls_reason
+from app.domain.date_words import time_on_day
+from app.domain.service_time import local_time
 from app.domain.urls import is_loopback_host, require_secure_base_url
 
 log = logging.getLogger(__name__)
@@ -175,8 +178,9 @@ class ServiceHttp:
         self.answer_limits = answer_limits or AnswerLimits()
         self._sleep = sleep
         self._utc_now = utc_now
-        # A daily limit reached: no call leaves before it lifts (the error says when).
-        self._daily_limit: ThrottledError | None = None
+        # A wait asked for that is too long to sit out (a daily limit, a 429's Retry-After
+        # of an hour): no call leaves before it ends (the error says when).
+        self._asked_to_wait: ThrottledError | None = None
         # Why no call may leave (said by each one): a proxy the environment names that
         # cannot be used (``app.clients.proxies``). None: calls go.
         self._unusable_proxy: str | None = None
@@ -312,7 +316,7 @@ class ServiceHttp:
         throttled = 0
         faults = 0
         while True:
-            self._refuse_during_daily_limit()
+            self._refuse_while_asked_to_wait()
             request = build()
             changes = may_change if may_change is not None else request.method not in _READS
             try:
@@ -340,6 +344,10 @@ class ServiceHttp:
                     self._remember_daily_limit(error)
                     raise error
                 if not self._may_wait(error, throttled):
+                    if self._too_long_to_wait(error):
+                        # Forgotten, the very next call (a poll's, the resumer's, a batch's
+                        # next order's) went at once, and was denied in turn.
+                        self._remember_long_wait(error)
                     raise error
                 throttled += 1
                 await self._wait_after_throttle(error, throttled, calls_ended)
@@ -434,27 +442,50 @@ class ServiceHttp:
             await self._sleep(wait)
 
     def _remember_daily_limit(self, error: ThrottledError) -> None:
+        retry_at = self._remember(error)
+        if self.pacer is not None:
+            # Remembered so that the status bar can say when calls resume.
+            self.pacer.note_daily_limit(retry_at)
+
+    def _too_long_to_wait(self, error: ThrottledError) -> bool:
+        """Whether the wait a 429 asks for is longer than this client sits out (not one that
+        ends with a call of ours: ``simultaneous``)."""
+        return not error.simultaneous and (
+            clamp_wait(error.wait_seconds) > self.retry.max_wait_seconds
+        )
+
+    def _remember_long_wait(self, error: ThrottledError) -> None:
+        """No call leaves before the wait ``error`` asks for has passed; it says until when.
+        Not the pacer's (``block_for``): calls already queued there would sit out the hour,
+        where each is to be told at once."""
+        retry_at = self._remember(error)
+        error.summary = (
+            f"Too many calls: {self.service.value} asked to wait until "
+            f"{time_on_day(local_time(retry_at))}, and no call is sent to it before then."
+        )
+
+    def _remember(self, error: ThrottledError) -> datetime:
+        """Keep ``error`` as the wait no call leaves before; returns when it ends."""
         now = self._utc_now()
         if error.retry_at is None or error.retry_at <= now:
             error.retry_at = now + timedelta(seconds=max(clamp_wait(error.wait_seconds), 1.0))
-        self._daily_limit = error
-        if self.pacer is not None:
-            # Remembered so that the status bar can say when calls resume.
-            self.pacer.note_daily_limit(error.retry_at)
+        self._asked_to_wait = error
+        return error.retry_at
 
-    def _refuse_during_daily_limit(self) -> None:
-        """Raise the daily limit again, without sending, until the time the service gave."""
-        denied = self._daily_limit
+    def _refuse_while_asked_to_wait(self) -> None:
+        """Raise the wait asked for again, without sending, until the time the service gave
+        (a daily limit's, or a long Retry-After's)."""
+        denied = self._asked_to_wait
         if denied is None or denied.retry_at is None:
             return
         now = self._utc_now()
         if now >= denied.retry_at:
-            self._daily_limit = None
+            self._asked_to_wait = None
             return
         raise ThrottledError(
             self.service,
             wait_seconds=(denied.retry_at - now).total_seconds(),
-            is_daily_limit=True,
+            is_daily_limit=denied.is_daily_limit,
             retry_at=denied.retry_at,
             http_status=denied.http_status,
             service_code=denied.service_code,

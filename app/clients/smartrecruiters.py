@@ -46,6 +46,12 @@ from app.clients.multipart import MultipartFile, ProgressCallback
 from app.clients.pacing import Pacer
 from app.clients.page_words import answer_words, looks_like_a_page
 from app.domain.build_when_used import BUILD_WHEN_USED
+from app.domain.half_characters import (
+    has_half_character,
+    holds_half_characters,
+    shown,
+    whole_characters,
+)
 from app.domain.lenient_read import read_leniently
 from app.domain.listing_walk import ListingWalk
 from app.domain.marketplace_config import (
@@ -54,6 +60,7 @@ from app.domain.marketplace_config import (
     MarketplaceConfigUpdate,
 )
 from app.domain.smartrecruiters import (
+    DOT_SEGMENTS,
     PARTNER_SETTABLE_OFFER_STATUSES,
     AcceptRequest,
     AssessmentComment,
@@ -91,6 +98,10 @@ _FIELD_NAMED = (
     re.compile(r"\b[Ff]ield '([A-Za-z_][\w.]{0,99})'"),
 )
 
+#: Why a listed order holding half a character (``app.domain.half_characters``) in its text
+#: is left out: kept as listed (``app.store.order_cache``), it could not be stored.
+HALF_CHARACTER_TEXT = "a text in the order holds half of a character, which cannot be stored"
+
 M = TypeVar("M", bound=BaseModel)
 _attachments = TypeAdapter(list[Attachment], config=BUILD_WHEN_USED)
 _results = TypeAdapter(list[AssessmentResult], config=BUILD_WHEN_USED)
@@ -109,9 +120,10 @@ class OrderPage:
 
     total_found: int | None  # None: the page gave no count (see ``app.domain.listing_walk``)
     items: list[dict[str, Any]]  # the page's objects with a string id, in its order
-    #: The page's other items (no id, an id that is not text, not an object), by their text:
-    #: a line each, left out and said as an order that does not parse is. Refusing the page
-    #: for one of them stopped every sync and poll for as long as SmartRecruiters listed it.
+    #: The page's other items (no id, an id that is not text or holds half a character, not
+    #: an object), by their text: a line each, left out and said as an order that does not
+    #: parse is. Refusing the page for one of them stopped every sync and poll for as long as
+    #: SmartRecruiters listed it.
     unkeyed: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -138,7 +150,14 @@ def read_order_page(body: bytes) -> OrderPage:
     items: list[dict[str, Any]] = []
     unkeyed: dict[str, str] = {}
     for item in data["content"]:
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
+        # An id with half a character (a lone surrogate) cannot key it either: SQLite cannot
+        # store it, and the first look for it in the cache stopped every sync. (Any other
+        # text of an order is checked when it is parsed: ``parse_listed_order``.)
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("id"), str)
+            and not has_half_character(item["id"])
+        ):
             items.append(item)
         else:
             # Told apart by their text, as nothing else tells them apart (a repeat is one).
@@ -160,9 +179,11 @@ def _unkeyed_line(item: object) -> str:
         return "an item that is not an order"
     if "id" not in item or item["id"] is None:
         return "an order without an id"
-    shown = json.dumps(item["id"], ensure_ascii=False)
-    shown = shown if len(shown) <= _ID_SHOWN else f"{shown[:_ID_SHOWN]}…"
-    return f"an order whose id is not text ({shown})"
+    said = shown(json.dumps(item["id"], ensure_ascii=False))
+    said = said if len(said) <= _ID_SHOWN else f"{said[:_ID_SHOWN]}…"
+    if isinstance(item["id"], str):
+        return f"an order whose id holds half of a character ({said})"
+    return f"an order whose id is not text ({said})"
 
 
 @dataclass(frozen=True)
@@ -274,7 +295,11 @@ class SmartRecruitersClient:
         *,
         body: BaseModel | dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
+        whole: bool = True,
     ) -> Any:
+        """The answer's JSON; ``whole``: with any half character in its text replaced
+        (``whole_characters``), so that what the desk keeps of it can be stored. An answer to
+        a change made refused for it was sent again, and refused again, for ever."""
         if isinstance(body, BaseModel):
             payload: dict[str, Any] | None = body.model_dump(
                 mode="json", by_alias=True, exclude_none=True
@@ -287,7 +312,8 @@ class SmartRecruitersClient:
             return self._http.http.build_request(method, path, json=payload, params=params)
 
         response = await self._http.send(build, self._check, idempotent=method == "GET")
-        return self._json(response)
+        data = self._json(response)
+        return whole_characters(data) if whole else data
 
     def _json(self, response: httpx.Response) -> Any:
         if not response.content:
@@ -305,6 +331,13 @@ class SmartRecruitersClient:
             ) from None
 
     def _parse(self, model: type[M], data: Any) -> M:
+        if data is None:
+            # An empty answer said nothing: pydantic's "Input should be a valid dictionary"
+            # about it was shown as the service's words.
+            raise UnexpectedResponseError(
+                Service.SMARTRECRUITERS,
+                summary="The service answered with nothing where this console expected an answer.",
+            )
         with answer_guard(Service.SMARTRECRUITERS):
             try:
                 return model.model_validate(data)
@@ -419,7 +452,11 @@ class SmartRecruitersClient:
             # message is.
             listed = body.listed_field
             field = self._http.service_text(listed) if listed else _field_named(message)
-            if field is None and _STATE_WORDS.search(message):
+            # A 409 to a status change is a conflict with the item's status by its very code,
+            # whatever its words ("Assessment order already completed"): said as a refused
+            # value, a completion made elsewhere left the order In progress, Deliver offered.
+            conflict = status == 409 and _changes_a_status(response)
+            if field is None and (conflict or _STATE_WORDS.search(message)):
                 return StateConflictError(Service.SMARTRECRUITERS, **common)
             return ValidationApiError(Service.SMARTRECRUITERS, parameter=field, **common)
         if status >= 500:
@@ -428,7 +465,8 @@ class SmartRecruitersClient:
 
     def _error_body(self, response: httpx.Response) -> SRErrorBody:
         try:
-            data = parse_json(response.content)
+            # Its words go into the journal's notes: no half character there either.
+            data = whole_characters(parse_json(response.content))
         except PayloadError:
             data = None
         if isinstance(data, dict):
@@ -447,7 +485,9 @@ class SmartRecruitersClient:
             "GET",
             "/assessments",
             params={"limit": limit, "offset": offset, "status": status.value if status else None},
+            whole=False,  # an order with half a character is refused, not mended
         )
+        _refuse_half_characters(data)  # as the sync's own reading does
         page = self._parse_page(Page[AssessmentOrder], data)
         for item, order in zip(data["content"], page.content, strict=True):
             self._refuse_unkeyable_id(item, order)  # as the sync's own reading does
@@ -476,7 +516,9 @@ class SmartRecruitersClient:
     def parse_listed_order(self, item: dict[str, Any]) -> AssessmentOrder:
         """One item of an ``OrderPage`` as an order (any thread); an invalid one raises
         ``UnexpectedResponseError``, as a parsed page would, and so does one whose id is not
-        one the desk can key it by (``listed_id_problem``)."""
+        one the desk can key it by (``listed_id_problem``), or that holds half a character
+        (stored as listed, its text could not be)."""
+        _refuse_half_characters(item)  # before pydantic, which says it in its own words
         order = self._parse(AssessmentOrder, item)
         self._refuse_unkeyable_id(item, order)
         return order
@@ -538,7 +580,8 @@ class SmartRecruitersClient:
         message: str | None = None,
         message_to_candidate: str | None = None,
         author: ContactPerson | None = None,
-    ) -> AssessmentOrder:
+    ) -> AssessmentOrder | None:
+        """NEW → IN_PROGRESS; the order, or None (see ``_changed_order``)."""
         body = AcceptRequest(
             assessment_url=assessment_url,
             message=message,
@@ -546,22 +589,36 @@ class SmartRecruitersClient:
             author=author,
         )
         data = await self._call("POST", f"{_order(order_id)}/accept", body=body)
-        return self._own_order(order_id, data)
+        return await self._changed_order(order_id, data)
 
     async def reject_order(
         self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
-    ) -> AssessmentOrder:
+    ) -> AssessmentOrder | None:
         body = RejectRequest(message=message, author=author)
         data = await self._call("POST", f"{_order(order_id)}/reject", body=body)
-        return self._own_order(order_id, data)
+        return await self._changed_order(order_id, data)
 
     async def complete_with_comment(
         self, order_id: str, *, message: str | None = None, author: ContactPerson | None = None
-    ) -> AssessmentOrder:
+    ) -> AssessmentOrder | None:
         """The documented form of complete: a comment, no result."""
         body = CompleteComment(message=message, author=author)
         data = await self._call("POST", f"{_order(order_id)}/complete", body=body)
-        return self._own_order(order_id, data)
+        return await self._changed_order(order_id, data)
+
+    async def _changed_order(self, order_id: str, data: Any) -> AssessmentOrder | None:
+        """The order a status change (accept, reject, complete) answered with. An empty
+        success (204, or 200 with no body) is SmartRecruiters' plain "done": the order is
+        read back, and None means it could not be (the change was made all the same: the
+        caller shows it on its own copy). Read as an order, None was said as the service's
+        words ("Input should be a valid dictionary"), about a change it had made."""
+        if data is not None:
+            return self._own_order(order_id, data)
+        try:
+            return await self.get_order(order_id)
+        except ApiError as exc:
+            log.warning("Changed %s; the order could not be read back: %r", order_id, exc)
+            return None
 
     async def complete_with_result(
         self, order_id: str, result: AssessmentResult
@@ -665,7 +722,7 @@ class SmartRecruitersClient:
         # The deadline grows with the file: the request's own body is sent within it.
         deadline = self._http.answer_limits.upload_deadline(part.content_length())
         response = await self._http.send(build, check, idempotent=False, deadline=deadline)
-        return self._parse(Attachment, self._json(response))
+        return self._parse(Attachment, whole_characters(self._json(response)))
 
     async def list_attachments(self, order_id: str, result_id: str) -> list[Attachment]:
         data = await self._call("GET", f"{_order(order_id)}/results/{_seg(result_id)}/attachments")
@@ -791,8 +848,34 @@ def _offer_body(offer: Offer) -> dict[str, Any]:
 
 
 def _seg(value: str) -> str:
-    """A path segment, percent-encoded: ids come from the service but are not ours to trust."""
+    """A path segment, percent-encoded: ids come from the service but are not ours to trust.
+    ``quote`` leaves dots alone, and a segment of dots alone ("." or "..") is one that httpx
+    removes as "here" or "up": its dots are encoded too, so that it names the item."""
+    if value in DOT_SEGMENTS:
+        return value.replace(".", "%2E")
     return quote(value, safe="")
+
+
+#: The last segment of the paths that move an order (accept, reject, complete) or an offer
+#: (submit, withdraw) from one status to another.
+_STATUS_CHANGES = frozenset({"accept", "reject", "complete", "submit", "withdraw"})
+
+
+def _changes_a_status(response: httpx.Response) -> bool:
+    """Whether ``response`` answers a request that changes an order's or an offer's status."""
+    try:
+        request = response.request
+    except RuntimeError:  # an answer built without its request
+        return False
+    last = request.url.path.rstrip("/").rsplit("/", 1)[-1]
+    return request.method == "POST" and last in _STATUS_CHANGES
+
+
+def _refuse_half_characters(item: object) -> None:
+    """``UnexpectedResponseError`` for a listed order whose text holds half a character."""
+    if holds_half_characters(item):
+        said = f"unexpected answer: {HALF_CHARACTER_TEXT}"
+        raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=said)
 
 
 def _given_id(answer: Any, key: str) -> str | None:

@@ -255,8 +255,9 @@ class OrderUpdated(_Outcome):
     status: OrderStatus
     #: SmartRecruiters already had the change (an earlier try's answer was lost).
     already_applied: bool = False
-    #: The order as the call returned it, for the cache. Not journaled: the order holds the
-    #: candidate's personal data, which has its one place in the order cache.
+    #: The order as the call returned it (or, answered without it, the copy held changed as
+    #: the call changed it), for the cache. Not journaled: the order holds the candidate's
+    #: personal data, which has its one place in the order cache.
     order: AssessmentOrder | None = Field(default=None, exclude=True)
 
     def record(self, recorder: OutcomeRecorder) -> None:

@@ -146,6 +146,10 @@ class OfferRef(SRModel):
 ORDER_ID_MAX = 255
 
 
+#: Path segments that URLs read as "here" and "up" (RFC 3986 §5.2.4), not as names.
+DOT_SEGMENTS = frozenset({".", ".."})
+
+
 def listed_id_problem(given: str, read: str) -> str | None:
     """Why an order the listing gives under the id ``given``, read as ``read`` (the model
     strips white space), is left out as unreadable; None when it is not. The listing, the
@@ -159,6 +163,10 @@ def listed_id_problem(given: str, read: str) -> str | None:
         return "the order id has white space around it"
     if len(given) > ORDER_ID_MAX:
         return f"the order id is longer than {ORDER_ID_MAX} characters"
+    if given in DOT_SEGMENTS:
+        # In an address, "." means "here" and ".." "up": the calls about it went to other
+        # paths (a reject of "." to /assessments/reject).
+        return f"the order id is “{given}”, which an address cannot carry"
     return None
 
 

@@ -412,8 +412,7 @@ async def accept_order(
         ) from None
     outcome = await run_step(desk, order.id, AcceptStep(request=request))
     assert isinstance(outcome, OrderUpdated)
-    assert outcome.order is not None
-    return outcome.order
+    return _as_updated(order, outcome)
 
 
 async def reject_order(desk: Desk, order: AssessmentOrder, *, reason: str) -> AssessmentOrder:
@@ -423,8 +422,15 @@ async def reject_order(desk: Desk, order: AssessmentOrder, *, reason: str) -> As
     step = RejectStep(request=RejectRequest(message=reason))
     outcome = await run_step(desk, order.id, step)
     assert isinstance(outcome, OrderUpdated)
-    assert outcome.order is not None
-    return outcome.order
+    return _as_updated(order, outcome)
+
+
+def _as_updated(order: AssessmentOrder, outcome: OrderUpdated) -> AssessmentOrder:
+    """The order as the step left it: as SmartRecruiters answered, or (an empty answer, the
+    order neither read back nor held) ``order`` in the status the step gave it."""
+    if outcome.order is not None:
+        return outcome.order
+    return order.model_copy(update={"status": outcome.status})
 
 
 def default_invitation(desk: Desk) -> InvitationText | None:

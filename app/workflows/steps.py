@@ -934,7 +934,7 @@ def _said(status: OrderStatus) -> str:
 async def _state_change(
     desk: Desk,
     order_id: str,
-    call: Callable[[], Awaitable[AssessmentOrder]],
+    call: Callable[[], Awaitable[AssessmentOrder | None]],
     applied: Callable[[AssessmentOrder], bool],
     elsewhere: Callable[[AssessmentOrder], ApiError | None] = lambda _order: None,
     *,
@@ -945,9 +945,13 @@ async def _state_change(
     order already shows this very change (``applied``: an earlier answer was lost) it counts
     as done; ``elsewhere`` may name the failure better (someone else made the change). An
     answer showing the order in another status than ``expected`` is no answer to the call:
-    taken as done, an accept answered "NEW" was said "Accepted", and offered again."""
+    taken as done, an accept answered "NEW" was said "Accepted", and offered again. An
+    answer without the order (empty, and not read back) is the change made: shown on the
+    copy held, as the order it made."""
     try:
         order = await call()
+        if order is None:
+            return OrderUpdated(status=expected, order=await _held_as(desk, order_id, expected))
         if order.status is not expected:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
@@ -956,12 +960,10 @@ async def _state_change(
                     f"not {_said(expected)}: it is asked again later."
                 ),
             )
-    except (StateConflictError, ValidationApiError) as exc:
-        # A 409 is a conflict with the order's status by its very code, whatever its words
-        # ("already in progress"): taken for a bad request, the order was never looked at
-        # again, and an accept whose answer was lost was failed.
-        if isinstance(exc, ValidationApiError) and (exc.http_status != 409 or exc.parameter):
-            raise
+    except StateConflictError:
+        # A 409 to a status change is one too, whatever its words (the client's ``_check``):
+        # taken for a bad request, the order was never looked at again, and an accept whose
+        # answer was lost was failed.
         if attempt is not None:
             await attempt.not_carried_out()  # before the look, which may fail on its own
         current = await _order_now(desk, order_id)
@@ -970,15 +972,14 @@ async def _state_change(
         better = elsewhere(current)
         if better is not None:
             raise better from None
-        if isinstance(exc, ValidationApiError):
-            raise StateConflictError(
-                exc.service,
-                http_status=exc.http_status,
-                service_code=exc.service_code,
-                service_message=exc.service_message,
-            ) from None
         raise
     return OrderUpdated(status=order.status, order=order)
+
+
+async def _held_as(desk: Desk, order_id: str, status: OrderStatus) -> AssessmentOrder | None:
+    """The copy of the order held, in ``status``; None when none is held."""
+    held = await asyncio.to_thread(desk.orders.get, order_id)
+    return held.model_copy(update={"status": status}) if held is not None else None
 
 
 def _author(desk: Desk, step: AuthoredStep) -> ContactPerson | None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -15,6 +16,8 @@ from app.domain.smartrecruiters import AssessmentOrder
 from app.workflows.order_sync import fetch_changes, left_out_text
 
 if TYPE_CHECKING:
+    from app.clients.berke import BerkeClient
+    from app.clients.smartrecruiters import SmartRecruitersClient
     from app.sandbox import SandboxServer
     from app.workflows.desk import Desk
 
@@ -33,6 +36,13 @@ def run(factory: Callable[[], Awaitable[T]]) -> T:
 def unpaced() -> Pacer:
     """A pacer that never waits: lets a test reach the server's own limits."""
     return Pacer(max_calls=10_000, window_seconds=1.0, max_concurrent=64)
+
+
+def time_passes(client: SmartRecruitersClient | BerkeClient, seconds: float) -> None:
+    """``seconds`` pass on ``client``'s clock for the waits it keeps (a test cannot sit out
+    the hours a 429 asked for): the wait it remembered no longer holds calls back."""
+    ahead = timedelta(seconds=seconds)
+    client._http._utc_now = lambda: datetime.now(UTC) + ahead
 
 
 async def sync_like_the_app(desk: Desk) -> list[AssessmentOrder]:

@@ -128,7 +128,7 @@ def test_a_step_being_sent_is_not_cancelled(sandbox: SandboxServer, tmp_path: Pa
         real_reject = sr.reject_order
         sending, gate = asyncio.Event(), asyncio.Event()
 
-        async def held(order_id: str, **kwargs: object) -> AssessmentOrder:
+        async def held(order_id: str, **kwargs: object) -> AssessmentOrder | None:
             sending.set()
             await gate.wait()
             return await real_reject(order_id, **kwargs)  # type: ignore[arg-type]
@@ -252,7 +252,7 @@ def test_a_step_cancelled_during_a_resume_pass_is_not_counted_as_sent(
         real_reject = sr.reject_order
         sending, gate = asyncio.Event(), asyncio.Event()
 
-        async def held(order_id: str, **kwargs: object) -> AssessmentOrder:
+        async def held(order_id: str, **kwargs: object) -> AssessmentOrder | None:
             if order_id == first_id:
                 sending.set()
                 await gate.wait()

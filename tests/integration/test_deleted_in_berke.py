@@ -23,7 +23,7 @@ from app.workflows.batch import OutcomeKind, PlanKind
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk
 from app.workflows.refusals import ActionNotAllowedError, StepRefusedError
-from tests.integration.helpers import RealNetwork, new_order_body
+from tests.integration.helpers import RealNetwork, new_order_body, time_passes
 from tests.integration.test_batch_plan import ines
 from tests.integration.test_close_the_loop import with_board
 
@@ -242,6 +242,7 @@ def test_an_accept_that_never_went_before_its_assessment_was_deleted_says_elsewh
     async def body(board: OrderBoard, desk: Desk) -> None:
         order, _made = await accept_waiting_then_deleted(board, desk, "Hana")
         sr.failing = False
+        time_passes(desk.session.sr, 7200)  # the wait asked for: no call went before
         await desk.session.sr.accept_order(order.id, "https://assess.example.com/start/ELSE1")
         assert (await desk.session.sr.get_order(order.id)).assessment_url is None  # not shown
         await board.resume()

@@ -159,6 +159,58 @@ def test_a_second_desk_never_delivers_an_order_the_first_one_did(
     assert len(result["files"]) == 1
 
 
+class CompletedIn409(RealNetwork):
+    """SmartRecruiters refusing the completion of a completed order with a 409 in words of
+    its own, not the FAQ's 400 "Cannot change state…"."""
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if (
+            request.method == "POST"
+            and request.url.path.endswith("/complete")
+            and response.status_code == 400
+        ):
+            await response.aread()
+            body = {
+                "httpCode": 409,
+                "code": "CONFLICT",
+                "message": "Assessment order already completed",
+            }
+            return httpx.Response(409, json=body)
+        return response
+
+
+def test_a_409_to_a_second_desks_completion_is_said_as_completed_elsewhere(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """As for the 400 above, in the FAQ flow (the default). Before: a 409 whose words name no
+    state was "The service refused the request as incorrect", B's order stayed In progress
+    (Deliver offered) and its report Queued."""
+
+    async def body() -> str:
+        async with (
+            board_on(sandbox, tmp_path / "a.sqlite3") as a,
+            board_on(sandbox, tmp_path / "b.sqlite3", CompletedIn409()) as b,
+        ):
+            for board in (a, b):
+                board.set_options(BoardOptions(result_flow=ResultFlow.FAQ))
+            order_id = await finished_on_both(sandbox, a, b, "Dana", "dana-409@example.com")
+            await a.deliver(order_id)
+            await a.wait_uploads()
+            with pytest.raises(StateConflictError, match="already completed elsewhere"):
+                await b.deliver(order_id)
+            order = b.order(order_id)
+            assert order is not None
+            assert order.status is OrderStatus.COMPLETED
+            (report,) = desk_of(b).results.for_order(order_id)
+            assert report.state is UploadState.FAILED
+            return order_id
+
+    order_id = asyncio.run(body())
+    (result,) = results_of(sandbox, order_id)
+    assert len(result["files"]) == 1
+
+
 class CompleteNeverSentOnce(RealNetwork):
     """SmartRecruiters' transport: the first completion never leaves (no route to host)."""
 

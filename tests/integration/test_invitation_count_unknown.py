@@ -73,6 +73,7 @@ from tests.integration.helpers import (
     RealNetwork,
     new_order_body,
     sandbox_answering,
+    time_passes,
 )
 from tests.integration.test_candidate_with_two_orders import sandbox_assessments
 from tests.integration.test_close_the_loop import with_board
@@ -261,6 +262,7 @@ def test_an_invitation_that_never_left_is_sent_once_without_a_count(
         waiting = invite_step(desk, order.id)
         assert waiting.state is StepState.PENDING
         assert not waiting.may_have_gone
+        time_passes(desk.session.berke, 3600)  # a 429's wait: no call went before its end
         await resume_pending(desk)
         assert invite_step(desk, order.id).state is StepState.DONE
         assert invitations_sent(uncounted_sandbox, link) == 1

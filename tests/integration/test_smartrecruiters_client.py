@@ -132,6 +132,43 @@ def test_an_id_holding_dot_segments_never_reaches_another_order(sandbox: Sandbox
     run(body)
 
 
+@pytest.mark.parametrize("item_id", [".", ".."])
+def test_an_id_of_dots_alone_stays_on_its_own_path(item_id: str) -> None:
+    """``quote`` leaves dots alone, and httpx removes a "." or ".." segment: a reject of
+    order "." went to ``/v1/assessments/reject``, the comments of ".." were read from
+    ``/v1/comments``, and a report for result ".." went to ``…/o-1/attachments``. The
+    listing refuses such order ids (``listed_id_problem``); any id in a path (a result's,
+    an offer's) is sent as its own segment all the same."""
+    paths: list[bytes] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.raw_path)
+        return httpx.Response(404, json={"message": "not found"})
+
+    async def body() -> None:
+        transport = httpx.MockTransport(answer)
+        async with SmartRecruitersClient(
+            "https://sr.test/v1", "k" * 64, transport=transport, pacer=unpaced()
+        ) as sr:
+            for call in (
+                lambda: sr.reject_order(item_id, message="No longer needed"),
+                lambda: sr.list_comments(item_id),
+                lambda: sr.list_attachments("o-1", item_id),
+                lambda: sr.get_offer(item_id),
+            ):
+                with pytest.raises(NotFoundError):
+                    await call()
+
+    run(body)
+    dots = item_id.replace(".", "%2E").encode()
+    assert paths == [
+        b"/v1/assessments/" + dots + b"/reject",
+        b"/v1/assessments/" + dots + b"/comments",
+        b"/v1/assessments/o-1/results/" + dots + b"/attachments",
+        b"/v1/offers/" + dots,
+    ]
+
+
 def test_accept_then_complete_with_comment(sandbox: SandboxServer) -> None:
     async def body() -> None:
         transport = RecordingTransport()
@@ -145,6 +182,7 @@ def test_accept_then_complete_with_comment(sandbox: SandboxServer) -> None:
                 message_to_candidate="Good luck",
                 author=AUTHOR,
             )
+            assert accepted is not None
             assert accepted.status is OrderStatus.IN_PROGRESS
             sent = transport.json_bodies()[-1]
             assert sent["assessmentURL"] == "https://assess.test/start/K7PQ2"
@@ -152,6 +190,7 @@ def test_accept_then_complete_with_comment(sandbox: SandboxServer) -> None:
             with pytest.raises(StateConflictError):
                 await sr.accept_order(order.id, "https://assess.test/start/K7PQ2")
             done = await sr.complete_with_comment(order.id, message="Done", author=AUTHOR)
+            assert done is not None
             assert done.status is OrderStatus.COMPLETED
             with pytest.raises(StateConflictError) as info:
                 await sr.reject_order(order.id, message="too late")
@@ -169,6 +208,7 @@ def test_reject_never_sends_an_assessment_url(sandbox: SandboxServer, start: Ord
             if start is OrderStatus.IN_PROGRESS:
                 await sr.accept_order(order.id, "https://assess.test/start/AB12")
             rejected = await sr.reject_order(order.id, message="Not a fit for this test")
+            assert rejected is not None
             assert rejected.status is OrderStatus.REJECTED
             assert transport.json_bodies()[-1] == {"message": "Not a fit for this test"}
             assert b"assessmentURL" not in transport.bodies[-1]
@@ -523,9 +563,10 @@ def test_a_created_offer_answered_under_another_catalog_id_is_refused_in_words(
     ("status", "message", "kind", "field"),
     [
         (409, "Assessment order status does not allow accept", StateConflictError, None),
-        # No state named: a refusal still, with its own 409 (the journal's step reads a 409
-        # as a conflict with the order's status by its code: ``app.workflows.steps``).
-        (409, "Already in progress", ValidationApiError, None),
+        # No state named: a 409 to a status change is a conflict with the order's status by
+        # its very code, whatever its words.
+        (409, "Already in progress", StateConflictError, None),
+        (409, "Field 'assessmentURL' is taken", ValidationApiError, "assessmentURL"),
         (422, "Field 'assessmentURL' must be an http(s) URL", ValidationApiError,
          "assessmentURL"),
         (422, "Order cannot accept in its current state", StateConflictError, None),
@@ -533,16 +574,16 @@ def test_a_created_offer_answered_under_another_catalog_id_is_refused_in_words(
         (422, "Field 'assessmentURL' is not allowed in status NEW", ValidationApiError,
          "assessmentURL"),
     ],
-    ids=["409-state", "409-other", "422-field", "422-state", "422-field-and-state"],
+    ids=["409-state", "409-other", "409-field", "422-field", "422-state", "422-field-and-state"],
 )  # fmt: skip
 def test_a_409_or_422_refusal_is_said_as_a_conflict_or_a_refused_value(
     sandbox: SandboxServer, status: int, message: str, kind: type[ApiError], field: str | None
 ) -> None:
     """SmartRecruiters refuses a change with a 400, 409 or 422: a conflict with the order's
-    status when its words speak of one and name no field ("The order's status does not allow
-    this change any more."), else a refused value ("The service refused the request as
-    incorrect.", the field it names shown under that field). Taken for any other answer, it
-    was "The call failed.", which says nothing."""
+    status when its words speak of one, or it is a 409 (to a status change), and it names no
+    field ("The order's status does not allow this change any more."), else a refused value
+    ("The service refused the request as incorrect.", the field it names shown under that
+    field). Taken for any other answer, it was "The call failed.", which says nothing."""
     transport = FailsOnce("/accept", status, {"httpCode": status, "code": "X", "message": message})
 
     async def body() -> None:
@@ -558,6 +599,33 @@ def test_a_409_or_422_refusal_is_said_as_a_conflict_or_a_refused_value(
         assert str(error) == f"SmartRecruiters: {summary} The service said: “{message}”"
         assert getattr(error, "parameter", None) == field
         assert not error.is_transient
+
+    run(body)
+
+
+def test_a_409_is_a_status_conflict_only_for_a_change_of_status() -> None:
+    """A 409 that names no field, to a call that moves an order or an offer from one status
+    to another, is a conflict with that status; to any other call (a new offer), it stays a
+    refused request: no status of the offer's was in question."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(409, json={"httpCode": 409, "message": "Already there"})
+
+    offer = Offer(
+        catalog_id="BERKE-1", name="Fit", description="d", terms=Terms(type=OfferType.SKILLS_TEST)
+    )
+
+    async def body() -> None:
+        transport = httpx.MockTransport(answer)
+        async with SmartRecruitersClient(
+            "https://sr.test/v1", "k" * 64, transport=transport, pacer=unpaced()
+        ) as sr:
+            with pytest.raises(StateConflictError):
+                await sr.complete_with_comment("o-1", message="Done")
+            with pytest.raises(StateConflictError):
+                await sr.submit_offer("f-1")
+            with pytest.raises(ValidationApiError):
+                await sr.create_offer(offer)
 
     run(body)
 

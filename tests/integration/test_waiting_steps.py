@@ -57,6 +57,7 @@ from tests.integration.helpers import (
     new_order_body,
     sandbox_answering,
     sync_like_the_app,
+    time_passes,
 )
 from tests.integration.test_close_the_loop import with_board
 from tests.integration.test_workflows import run_with_desk
@@ -708,6 +709,7 @@ def test_a_waiting_reject_that_never_went_finds_someone_elses_not_its_own(
         (entry,) = desk.journal.entries(order.id)
         assert entry.state is StepState.PENDING
         assert not entry.may_have_gone
+        time_passes(desk.session.sr, 7200)  # a 429's wait: no call went before its end
         await desk.session.sr.reject_order(order.id, message="From another desk")
         await board.resume()
         after = desk.journal.get(entry.id)

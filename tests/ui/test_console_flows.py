@@ -778,7 +778,9 @@ def test_a_batch_failure_is_read_in_full_and_retried(window: MainWindow, qtbot: 
     real_accept = sr.accept_order
     refusals = [two.id]
 
-    async def accept_once_refused(order_id: str, *args: Any, **kwargs: Any) -> AssessmentOrder:
+    async def accept_once_refused(
+        order_id: str, *args: Any, **kwargs: Any
+    ) -> AssessmentOrder | None:
         if order_id in refusals:
             refusals.remove(order_id)
             raise ApiError(
@@ -831,7 +833,7 @@ def test_nothing_is_sent_twice_while_in_flight(window: MainWindow, qtbot: QtBot)
     calls: list[str] = []
     gate = asyncio.Event()
 
-    async def slow_reject(order_id: str, **kwargs: Any) -> AssessmentOrder:
+    async def slow_reject(order_id: str, **kwargs: Any) -> AssessmentOrder | None:
         calls.append(order_id)
         await gate.wait()
         return await real_reject(order_id, **kwargs)
@@ -3421,7 +3423,7 @@ def refusing_reject(
     real_reject = sr.reject_order
     calls: list[str] = []
 
-    async def reject_once_refused(order_id: str, **kwargs: Any) -> AssessmentOrder:
+    async def reject_once_refused(order_id: str, **kwargs: Any) -> AssessmentOrder | None:
         calls.append(order_id)
         if order_id in refused:
             refused.remove(order_id)
@@ -3507,7 +3509,7 @@ def test_a_reject_left_waiting_closes_its_dialog_saying_it_goes_by_itself(
     refusing_reject(window, [order.id], 503, ServerError)
     answer_503 = sr.reject_order
 
-    async def held(order_id: str, **kwargs: Any) -> AssessmentOrder:
+    async def held(order_id: str, **kwargs: Any) -> AssessmentOrder | None:
         await gate.wait()
         return await answer_503(order_id, **kwargs)
 
@@ -3595,7 +3597,7 @@ def test_a_reject_refused_for_one_and_left_waiting_for_another_says_both(
     sr = desk_of(window).session.sr
     refused_400 = sr.reject_order
 
-    async def two_unavailable(order_id: str, **kwargs: Any) -> AssessmentOrder:
+    async def two_unavailable(order_id: str, **kwargs: Any) -> AssessmentOrder | None:
         if order_id == two.id:
             raise ServerError(Service.SMARTRECRUITERS, http_status=503)
         return await refused_400(order_id, **kwargs)
@@ -3667,7 +3669,7 @@ def test_an_error_of_ours_midway_says_what_became_of_each_order(
     real_reject = sr.reject_order
     calls: list[str] = []
 
-    async def broken_on_the_second(order_id: str, **kwargs: Any) -> AssessmentOrder:
+    async def broken_on_the_second(order_id: str, **kwargs: Any) -> AssessmentOrder | None:
         calls.append(order_id)
         if len(calls) == 2:
             raise RuntimeError("a fault of ours")

@@ -572,6 +572,53 @@ def test_orders_listed_without_a_text_id_are_left_out_and_said_not_the_page(
     assert listing.requests == 1
 
 
+HALF = "\ud83d"  # an emoji cut in half: JSON writes it "\\ud83d", json.loads keeps it
+
+
+@pytest.mark.parametrize(
+    "where", ["extra-field", "extra-key", "candidate-name", "order-id"]
+)  # fmt: skip
+def test_an_order_with_half_a_character_is_left_out_and_said_not_every_sync(
+    desk: Desk, listing: Listing, where: str
+) -> None:
+    """Before: one listed order holding a lone surrogate (valid JSON, kept by json.loads) in
+    any text stopped every sync with UnicodeEncodeError where SQLite was asked to take it (the
+    cache's look for its id, or its text stored): no order of its page, nor of any later page,
+    was kept, and the bar said "Something unexpected went wrong (UnicodeEncodeError)"."""
+    asyncio.run(fetch_changes(desk, poll=False))
+    held = listing.orders[-3]  # on the first page (newest first)
+    good = listing.orders[-3]["id"]
+    if where == "order-id":
+        odd = listing.add(700)
+        odd["id"] = "o-" + HALF
+    else:
+        odd = held
+        odd["lastUpdateDate"] = stamp(9_000)
+        if where == "extra-field":
+            odd["note"] = f"Great fit {HALF}"
+        elif where == "extra-key":
+            odd[f"note{HALF}"] = "Great fit"
+        else:
+            odd["candidate"]["firstName"] = f"Ana {HALF}"
+    fresh = listing.add(701)
+    for poll in (False, True):
+        found = asyncio.run(fetch_changes(desk, poll=poll))
+        assert desk.orders.get(fresh["id"]) is not None  # every other order synced
+        if where == "order-id":
+            assert found.unreadable == ['an order whose id holds half of a character ("o-\\ud83d")']
+        else:
+            assert found.unreadable == [
+                f"“{good}”: a text in the order holds half of a character, which cannot be stored"
+            ]
+            kept = desk.orders.get(good)  # the copy held stays
+            assert kept is not None
+            assert kept.candidate.first_name == "Ana"
+        said = left_out_text(found)
+        assert said is not None
+        said.encode("utf-8")  # shown, logged and kept: no half character in it
+    assert desk.orders.count() == 251
+
+
 @pytest.mark.parametrize("total", [-1, -100, True, "300", 1.5])
 def test_a_page_whose_total_is_not_a_count_is_refused(total: object) -> None:
     """Before (a negative totalFound taken), the walk ended at the first page, its offset

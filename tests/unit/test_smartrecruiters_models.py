@@ -80,6 +80,9 @@ def test_unknown_status_is_refused() -> None:
         ("   ", "blank"),
         ("", "blank"),
         ("x" * (ORDER_ID_MAX + 1), f"longer than {ORDER_ID_MAX}"),
+        # A path segment of "here" or "up": the calls about it went to other paths.
+        (".", "is “.”, which an address cannot carry"),
+        ("..", "is “..”, which an address cannot carry"),
     ],
 )
 def test_a_listed_order_id_is_refused_not_re_keyed(order_id: str, problem: str) -> None:
@@ -93,7 +96,7 @@ def test_a_listed_order_id_is_refused_not_re_keyed(order_id: str, problem: str) 
 
 
 @pytest.mark.parametrize(
-    "order_id", ["o 1", "x" * ORDER_ID_MAX, "o-1\x1c", "y" * (ORDER_ID_MAX + 1), " o-2 "]
+    "order_id", ["o 1", "x" * ORDER_ID_MAX, "o-1\x1c", "y" * (ORDER_ID_MAX + 1), " o-2 ", "..."]
 )
 def test_an_order_stored_or_saved_before_is_read_as_it_was(order_id: str) -> None:
     """The listing's rule is the listing's: an order an earlier version kept (its cache, a
@@ -101,7 +104,7 @@ def test_an_order_stored_or_saved_before_is_read_as_it_was(order_id: str) -> Non
     strip (U+001C) is the id's own."""
     read = AssessmentOrder.model_validate({**ORDER, "id": order_id}).id  # no error
     assert read.strip() == order_id.strip()
-    if order_id in ("o 1", "x" * ORDER_ID_MAX, "o-1\x1c"):
+    if order_id in ("o 1", "x" * ORDER_ID_MAX, "o-1\x1c", "..."):
         assert listed_id_problem(order_id, read) is None
 
 

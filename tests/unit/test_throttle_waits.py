@@ -433,6 +433,49 @@ def test_after_a_daily_limit_no_call_leaves_before_the_announced_time() -> None:
     asyncio.run(body())
 
 
+def test_a_wait_too_long_to_sit_out_holds_every_call_until_it_ends() -> None:
+    """SmartRecruiters answers 429 with ``Retry-After: 3600``. The client hands that to the
+    caller (longer than it waits by itself), and before remembered nothing: the next call
+    (a poll's, the resumer's, a batch's next order's) went at once, and was denied in turn.
+    Now, as for a daily limit, none leaves before the hour is up, and each is told when."""
+    time = FakeTime()
+    paths: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if len(paths) == 1:
+            body = {"httpCode": 429, "code": "TOO_MANY_REQUESTS", "message": "Try again later"}
+            return httpx.Response(429, json=body, headers={"Retry-After": "3600"})
+        return httpx.Response(200, json=EMPTY_PAGE)
+
+    async def body() -> None:
+        async with SmartRecruitersClient(
+            "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle),
+            pacer=time.pacer(), clock=time.utc,
+        ) as sr:  # fmt: skip
+            lifts = NOW + timedelta(hours=1)
+            when = f"{local_time(lifts):%H:%M on %d}"
+            with pytest.raises(ThrottledError) as first:
+                await sr.list_orders()
+            assert first.value.retry_at == lifts
+            assert f"SmartRecruiters asked to wait until {when}" in str(first.value)
+            time.seconds = 1800
+            for call in (sr.list_orders(), sr.get_order("o-1"), sr.list_comments("o-1")):
+                with pytest.raises(ThrottledError) as again:
+                    await call
+                assert not again.value.is_daily_limit
+                assert again.value.retry_at == lifts
+                assert again.value.wait_seconds == pytest.approx(1800)
+                assert f"until {when}" in str(again.value)
+                assert "no call is sent to it before then" in str(again.value)
+            assert paths == ["/v1/assessments"]  # nothing sent within the hour
+            time.seconds = 3600  # the hour is up: calls go again
+            assert (await sr.list_orders()).content == []
+            assert len(paths) == 2
+
+    asyncio.run(body())
+
+
 # -- Berke's clock is not this machine's ---------------------------------------------------
 
 SKEW = timedelta(hours=2)
