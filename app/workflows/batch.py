@@ -95,17 +95,44 @@ RequestFactory = Callable[[AssessmentOrder], CreateAssessmentRequest]
 
 
 def default_request(order: AssessmentOrder, jobs: list[BerkeJob]) -> CreateAssessmentRequest:
-    """The request the form would start with: the order's candidate, its matching Berke job,
-    and no typed id (so the order's own id is sent)."""
+    """The request the form would start with: the order's candidate (less the optional data
+    Berke would refuse, which the form shows to be cleared), its matching Berke job, and no
+    typed id (so the order's own id is sent)."""
     return request_for_job(order, match_job(order, jobs))
 
 
 def request_for_job(order: AssessmentOrder, job: BerkeJob | None) -> CreateAssessmentRequest:
-    """The form's defaults for the order's candidate, for ``job`` (None: Berke's default)."""
+    """The form's defaults for the order's candidate, for ``job`` (None: Berke's default),
+    without the optional data Berke would refuse (``request_and_left_out``)."""
+    return request_and_left_out(order, job)[0]
+
+
+def request_and_left_out(
+    order: AssessmentOrder, job: BerkeJob | None
+) -> tuple[CreateAssessmentRequest, bool]:
+    """``request_for_job``, and whether the order's phone number was left out of it.
+
+    The batch cannot clear a field as the form's coordinator can, and a coordinator usually
+    cannot correct SmartRecruiters' data: an optional value Berke would refuse is left out
+    rather than the order skipped. An address Berke will not take (101 to 254 characters:
+    well-formed for SmartRecruiters, but Berke takes 100) is sent as none, as the invitation
+    step treats it: accepted, no invitation, the code to give. A phone number is printed
+    only on report covers: one Berke would refuse (over 50 characters) is left out, and the
+    plan says so. A name it would refuse still makes no request (ValueError): there is none
+    to make without it."""
     params: dict[str, object] = dict(prefill_from_order(order))
+    email = order.candidate.email
+    if email and unsendable_address(email) is not None:
+        params[BerkeParam.EMAIL_ADDRESS] = ""
     if job is not None:
         params[BerkeParam.SOURCE_JOB_ID] = job.source_job_id
-    return CreateAssessmentRequest.model_validate(params)
+    try:
+        return CreateAssessmentRequest.model_validate(params), False
+    except ValidationError as exc:
+        if BerkeParam.PHONE_NUMBER not in field_errors(exc):
+            raise
+    params[BerkeParam.PHONE_NUMBER] = ""
+    return CreateAssessmentRequest.model_validate(params), True
 
 
 class PlanKind(StrEnum):
@@ -145,6 +172,9 @@ class PlannedOrder:
     #: (``assessment_found_in_berke``), which may have invited to it: the run sends no
     #: invitation unless Berke shows none went, as Invite asks first.
     invited_elsewhere_maybe: bool = False
+    #: CREATE: the order's phone number is left out of the new assessment, Berke would refuse
+    #: it (``request_and_left_out``).
+    without_phone: bool = False
 
     @property
     def order_id(self) -> str:
@@ -195,6 +225,8 @@ class PlannedOrder:
                 if self.order.status is OrderStatus.IN_PROGRESS:
                     return f"Already created and accepted: {invite}"
                 return f"Already created: accept if needed, {invite}"
+        if self.without_phone:
+            return f"Create ({PHONE_LEFT_OUT}), accept, {invite}"
         return f"Create, accept, {invite}"
 
     def warning(self) -> str | None:
@@ -240,6 +272,10 @@ class PlannedOrder:
     def with_job(self, job: BerkeJob | None) -> PlannedOrder:
         return replace(self, job=job, matched=False)
 
+
+#: The plan's note on a new assessment made without the order's phone number (it is printed
+#: only on report covers): what a coordinator would have cleared in the form.
+PHONE_LEFT_OUT = "phone number left out: Berke would refuse it"
 
 #: The plan's last step for an order whose assessment another desk made (found in Berke): the
 #: run's invitation step sends none where Berke does not say how many went (its reference
@@ -546,13 +582,23 @@ async def plan_batch(  # noqa: PLR0915 - one kind of row after the other
             continue
         job = match_job(order, jobs)
         try:
-            request_for_job(order, job)
+            request, without_phone = request_and_left_out(order, job)
         except ValueError as exc:  # the order's data does not make a valid request
             plan.append(PlannedOrder(order, PlanKind.SKIP, reason=not_valid_for_berke(exc)))
             continue
-        plan.append(PlannedOrder(order, PlanKind.CREATE, job=job, matched=job is not None))
-        made = _Assessment(f"new:{order.id}", order.id, order.candidate.email or "")
-        earlier.made(keys, made, invited=bool(order.candidate.email))
+        plan.append(
+            PlannedOrder(
+                order,
+                PlanKind.CREATE,
+                job=job,
+                matched=job is not None,
+                without_phone=without_phone,
+            )
+        )
+        # Made with the address the request carries (none for one Berke will not take), and
+        # invited only where Berke takes the order's: as the run's invitation step decides.
+        made = _Assessment(f"new:{order.id}", order.id, request.email_address or "")
+        earlier.made(keys, made, invited=_can_invite(order.candidate.email))
     return plan
 
 

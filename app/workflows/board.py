@@ -891,7 +891,8 @@ class OrderBoard:
         return self.options.invitation or InvitationText()
 
     def default_request(self, order_id: str) -> CreateAssessmentRequest:
-        """What the form and the batch start from: the candidate and the matching job."""
+        """What the batch starts from (``batch.default_request``): the candidate and the
+        matching job."""
         return default_request(self._require(order_id), self._jobs or [])
 
     async def _jobs_or_none(self) -> list[BerkeJob]:

@@ -766,6 +766,92 @@ def test_an_address_longer_than_berke_takes_is_planned_and_run_without_an_invita
     with_board(sandbox, tmp_path / "desk.sqlite3", body)
 
 
+def created_request(desk: Desk, order_id: str) -> CreateAssessmentRequest:
+    step = next(
+        e.step for e in desk.journal.entries(order_id) if isinstance(e.step, CreateAssessmentStep)
+    )
+    assert isinstance(step, CreateAssessmentStep)
+    return step.request
+
+
+def test_a_new_order_with_an_address_longer_than_berke_takes_is_created_without_it(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """README: such an address "is planned and run as with no address: accepted, no
+    invitation, the code to give". For a new order the plan skipped it instead ("Berke would
+    refuse its data — email address: At most 100 characters (now 118). Correct it in
+    SmartRecruiters."), applying the form's 100-character rule to the whole order, where the
+    form lets the coordinator clear the address; and the candidate's second order, reusing
+    that assessment, was planned as invited already."""
+    long = "ines." + "l" * 59 + "@" + "b" * 50 + ".co"
+    assert len(long) == 118  # well-formed (SmartRecruiters takes up to 254)
+    said = f"the candidate's address is {len(long)} characters long, more than the 100 Berke"
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        first = await order_for(desk, "Ines", long, "Registered Nurse")
+        second = await order_for(desk, "Ines", long, "Staff Accountant")
+        await board.sync()
+        plan = (await board.plan_batch([first.id, second.id])).orders
+        assert [p.kind for p in plan] == [PlanKind.CREATE, PlanKind.REUSE], plan[0].reason
+        instead = f"no invitation ({said} accepts): give the candidate the code"
+        assert [p.what_happens() for p in plan] == [
+            f"Create, accept, {instead}",
+            "Reuse the assessment of their Registered Nurse order of "
+            f"{day(first)} (in this batch; not invited yet), accept, {instead}",
+        ]
+        ran = await board.create_accept_invite([first.id, second.id], plan=plan)
+        assert [o.kind for o in ran] == [OutcomeKind.DONE, OutcomeKind.DONE], ran
+        link = board.link(first.id)
+        assert link is not None
+        code = link.invitation_code
+        assert ran[0].detail == (
+            f"Accepted; no invitation, since {said} accepts: give the code {code}."
+        )
+        assert ran[1].detail.endswith(
+            f"accepted; no invitation, since {said} accepts: give the code {code}."
+        )
+        assert created_request(desk, first.id).email_address is None
+        for order in (first, second):
+            assert (await desk.session.sr.get_order(order.id)).status is OrderStatus.IN_PROGRESS
+        assert invitations_berke_sent(sandbox, link.source_candidate_id) == 0
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
+def test_a_phone_number_berke_would_refuse_is_left_out_of_a_new_assessment(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    """SmartRecruiters' phone number of 63 characters (Berke takes 50; it is optional, and
+    printed only on report covers) skipped the whole order, "Correct it in SmartRecruiters".
+    The plan says it is left out, and the run creates, accepts and invites without it."""
+    phone = "+46 70 123 45 67 (mobile; evenings only, or ask for the office)"
+    assert len(phone) > 50
+
+    async def body(board: OrderBoard, desk: Desk) -> None:
+        order_body = new_order_body(first="Ines", last="Lindqvist", email="ines@example.com")
+        order_body["candidate"]["phone"] = phone
+        order = await desk.session.sr.create_test_order(order_body)
+        assert order.candidate.phone == phone
+        await board.sync()
+        (planned,) = (await board.plan_batch([order.id])).orders
+        assert planned.kind is PlanKind.CREATE, planned.reason
+        assert planned.what_happens() == (
+            "Create (phone number left out: Berke would refuse it), accept, invite ines@example.com"
+        )
+        (ran,) = await board.create_accept_invite([order.id], plan=[planned])
+        link = board.link(order.id)
+        assert link is not None
+        assert (ran.kind, ran.detail) == (
+            OutcomeKind.DONE,
+            f"Accepted and invited ({link.invitation_code}).",
+        )
+        request = created_request(desk, order.id)
+        assert request.phone_number is None
+        assert request.email_address == "ines@example.com"
+
+    with_board(sandbox, tmp_path / "desk.sqlite3", body)
+
+
 class BerkeOnPlainHttp(RealNetwork):
     """Berke's answers give its assessment URLs on plain http, on a site of its own."""
 
