@@ -148,7 +148,7 @@ async def read_body(response: httpx.Response, max_bytes: int, service: Service) 
         raise UnexpectedResponseError(
             service,
             http_status=response.status_code,
-            service_message=f"the answer was compressed as “{_short(encoding, 40)}”, "
+            problem=f"the answer was compressed as “{_short(encoding, 40)}”, "
             "which this console does not read",
         )
     parts: list[bytes] = []
@@ -176,14 +176,14 @@ async def read_body(response: httpx.Response, max_bytes: int, service: Service) 
                 raise UnexpectedResponseError(
                     service,
                     http_status=response.status_code,
-                    service_message="the compressed answer was cut short",
+                    problem="the compressed answer was cut short",
                 )
             parts.append(tail)
     except zlib.error as exc:
         raise UnexpectedResponseError(
             service,
             http_status=response.status_code,
-            service_message=f"the compressed answer was damaged ({_short(str(exc))})",
+            problem=f"the compressed answer was damaged ({_short(str(exc))})",
         ) from None
     return b"".join(parts)
 

@@ -21,6 +21,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
+from app.clients.answer_problems import answer_problem
 from app.clients.answers import ACCEPT_ENCODING, AnswerLimits
 from app.clients.berke_payload import PayloadError, as_list, parse_payload
 from app.clients.errors import (
@@ -53,6 +54,7 @@ from app.domain.berke_refusals import refusal_summary, says_no_such_assessment
 from app.domain.berke_results import CompletedAssessment, CompletedPage
 from app.domain.berke_text import BerkeParam
 from app.domain.date_words import time_on_day
+from app.domain.half_characters import holds_half_characters, whole_characters
 from app.domain.lenient_read import read_leniently
 from app.domain.service_time import local_time
 
@@ -65,6 +67,12 @@ BERKE_ERROR_THRESHOLD = 1000
 # this is the wait it reports; the retry loop adds its doubling floor.
 SIMULTANEOUS_FALLBACK_SECONDS = 1.0
 MIN_THROTTLE_WAIT_SECONDS = 0.05
+#: Why an assessment Berke reads out (its status, its completion) whose text holds half a
+#: character (a lone UTF-16 surrogate, which Berke's JSON may carry as an escape:
+#: ``app.domain.half_characters``) is refused, as SmartRecruiters' listed orders are: what is
+#: read is stored (a completion by the watch, every round stopped there; a code found by a
+#: resumed create), and SQLite cannot store it.
+HALF_CHARACTER_TEXT = "a text in the answer holds half of a character, which cannot be stored"
 
 R = TypeVar("R", bound=BaseModel)
 _AboutCandidate = TypeVar(
@@ -165,7 +173,8 @@ class BerkeClient:
         Berke's own answer refuses that id as not known (``says_no_such_assessment``), in
         whatever words. A proxy's or a portal's "404 Not Found" names no parameter; taken for
         Berke's word, it marked the assessment deleted for good, and it was never watched
-        again, even once the candidate completed it."""
+        again, even once the candidate completed it. One whose text holds half a character
+        is refused in words (``HALF_CHARACTER_TEXT``)."""
         try:
             payload = await self._call(
                 "GetAssessmentStatus",
@@ -176,19 +185,20 @@ class BerkeClient:
             if says_no_such_assessment(exc.parameter, exc.service_message):
                 return None
             raise
-        status = self._parse(AssessmentStatus, payload.get("assessment"))
+        status = self._parse(AssessmentStatus, _storable(payload.get("assessment")))
         return self._own_candidate(source_candidate_id, status)
 
     # -- watching and delivering ----------------------------------------------------------------
 
     async def get_completed_assessment(self, source_candidate_id: str) -> CompletedAssessment:
-        """The scores of one completed assessment (an error if it is not complete)."""
+        """The scores of one completed assessment (an error if it is not complete; one whose
+        text holds half a character too, in words: ``HALF_CHARACTER_TEXT``)."""
         payload = await self._call(
             "GetCompletedAssessment",
             {BerkeParam.SOURCE_CANDIDATE_ID: source_candidate_id},
             idempotent=True,
         )
-        completed = self._parse(CompletedAssessment, payload.get("assessment"))
+        completed = self._parse(CompletedAssessment, _storable(payload.get("assessment")))
         self._tell_unreadable_fits(completed)
         return self._own_candidate(source_candidate_id, completed)
 
@@ -196,7 +206,8 @@ class BerkeClient:
         self, date_from: datetime, date_to: datetime, *, page: int = 1
     ) -> CompletedPage:
         """One page of the assessments completed in [date_from, date_to] (Berke's polling
-        method: 50 per page)."""
+        method: 50 per page). An entry whose text holds half a character is left out and
+        named in ``unreadable``, as one this version cannot read (``CompletedPage``)."""
         payload = await self._call(
             "GetCompletedAssessments",
             {
@@ -279,12 +290,17 @@ class BerkeClient:
         # what Berke says it is counts: before, a page declared text/html that mentioned
         # "%PDF-" in its first KB was attached as the PDF report.
         if _declared_not_a_pdf(_content_type(response)) or not is_pdf(content):
+            # The type it came as is the desk's finding, not Berke's words.
+            declared = response.headers.get("Content-Type")
+            came = (
+                f"it came as {self._http.service_text(declared)}"
+                if declared
+                else "it came without a type"
+            )
             raise NotADocumentError(
                 Service.BERKE,
-                summary="Berke's report was not a PDF, so it was not attached.",
-                service_message=self._http.service_text(
-                    f"content type {response.headers.get('Content-Type', 'unknown')}"
-                ),
+                problem=came,
+                summary=f"Berke's report was not a PDF ({came}), so it was not attached.",
             )
         return content
 
@@ -303,7 +319,7 @@ class BerkeClient:
                 readable.append(self._parse(BerkeJob, job))
             except UnexpectedResponseError as exc:
                 # That job cannot be chosen (no id to send): the others still can.
-                log.warning("A job Berke listed was left out: %s", exc.service_message)
+                log.warning("A job Berke listed was left out: %s", exc.problem)
         return readable
 
     # -- transport ---------------------------------------------------------------------------
@@ -351,7 +367,7 @@ class BerkeClient:
                 if accept_document:
                     # Only text is Berke's words: the success envelope's ``null`` (or an
                     # object) read "None" (or a Python dict) as what Berke said.
-                    said = payload.get("response")
+                    said = whole_characters(payload.get("response"))
                     return UnexpectedResponseError(
                         Service.BERKE,
                         http_status=response.status_code,
@@ -371,17 +387,14 @@ class BerkeClient:
         )
 
     def _parse(self, model: type[R], data: Any) -> R:
+        """``data`` as a ``model``; one it is not is said in the desk's words ("the answer's
+        sourceCandidateId was not text": ``answer_problem``), never as Berke's."""
         with answer_guard(Service.BERKE):
             try:
                 return model.model_validate(data)
             except ValidationError as exc:
-                error = exc.errors()[0]
-                where = ".".join(str(p) for p in error["loc"]) or "answer"
                 raise UnexpectedResponseError(
-                    Service.BERKE,
-                    service_message=self._http.service_text(
-                        f"unexpected answer: {where}: {error['msg']}"
-                    ),
+                    Service.BERKE, problem=self._http.service_text(answer_problem(exc))
                 ) from None
 
     def _tell_unreadable_fits(self, completed: CompletedAssessment) -> None:
@@ -406,7 +419,7 @@ class BerkeClient:
         if asked is not None and answer.source_candidate_id.casefold() != asked.casefold():
             raise UnexpectedResponseError(
                 Service.BERKE,
-                service_message=self._http.service_text(
+                problem=self._http.service_text(
                     f"the answer was about another candidate ({answer.source_candidate_id})"
                 ),
             )
@@ -435,7 +448,10 @@ class BerkeClient:
                 # A sign-in page's title is what it says; the client's diagnostic is its own.
                 problem = problem or "the answer had no Berke status"
                 return self._http.not_the_api(response, problem), payload
-        error = read_leniently(BerkeErrorBody, payload)
+        # Berke's words may hold half a character (JSON allows it as an escape): kept, as
+        # SmartRecruiters' are, with U+FFFD in its place (``whole_characters``), so that what
+        # the coordinator is shown is what the journal can keep.
+        error = read_leniently(BerkeErrorBody, whole_characters(payload))
         http = header_http or status
         # Not Berke's envelope and not a JSON object (a maintenance text, a gateway's page):
         # its words, as SmartRecruiters' client keeps them.
@@ -513,6 +529,14 @@ class BerkeClient:
             summary=summary,
             **common,
         )
+
+
+def _storable(answer: Any) -> Any:
+    """``answer``, unless its text holds half a character: then refused in words
+    (``HALF_CHARACTER_TEXT``)."""
+    if holds_half_characters(answer):
+        raise UnexpectedResponseError(Service.BERKE, problem=HALF_CHARACTER_TEXT)
+    return answer
 
 
 def _unix_seconds(value: datetime) -> float:

@@ -152,7 +152,29 @@ class ServerError(ApiError):
 
 
 class UnexpectedResponseError(ServerError):
+    """An answer the client could not take. ``problem``: what it found wrong with it, in the
+    desk's own words ("the answer's id was not text"), said in the summary: it is no word of
+    the service's, which ``service_message`` keeps for what the service said (a sign-in
+    page's title, say). Read as the service's text before it is given (cut, keys redacted):
+    it may quote the answer."""
+
     default_summary = "The service answered with something this console does not understand."
+
+    def __init__(self, service: Service, *, problem: str = "", **kwargs: object) -> None:
+        self.problem = problem.strip()
+        #: The summary says no more than that the answer could not be read (and ``problem``):
+        #: no client's sentence of its own (a redirect and where to, a sign-in page).
+        self.only_unreadable = (
+            kwargs.get("summary") is None
+            and self.default_summary == UnexpectedResponseError.default_summary
+        )
+        if self.problem and kwargs.get("summary") is None:
+            kwargs["summary"] = f"{self.default_summary.rstrip('.')} ({self.problem})."
+        super().__init__(service, **kwargs)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        said = super().__repr__()
+        return f"{said[:-1]}, problem={self.problem!r})" if self.problem else said
 
 
 class NotADocumentError(UnexpectedResponseError):

@@ -516,7 +516,7 @@ def answer_guard(service: Service, http_status: int | None = None) -> Iterator[N
     except Exception:
         log.exception("%s: an answer could not be interpreted", service.value)
         raise UnexpectedResponseError(
-            service, http_status=http_status, service_message="the answer could not be read"
+            service, http_status=http_status, problem="the answer could not be read"
         ) from None
 
 

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 
+from app.clients.answer_problems import answer_problem
 from app.clients.answers import ACCEPT_ENCODING, AnswerLimits, PayloadError, parse_json
 from app.clients.errors import (
     ApiError,
@@ -139,10 +140,10 @@ def read_order_page(body: bytes) -> OrderPage:
     try:
         data = parse_json(body)
     except PayloadError as exc:
-        raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=str(exc)) from None
+        raise UnexpectedResponseError(Service.SMARTRECRUITERS, problem=str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("content"), list):
         raise UnexpectedResponseError(
-            Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
+            Service.SMARTRECRUITERS, problem="the answer was not a page of items"
         )
     # Only what keys an item is checked here; an id that is blank, has white space around it
     # or is over ``ORDER_ID_MAX`` characters is refused when the item is parsed
@@ -165,7 +166,7 @@ def read_order_page(body: bytes) -> OrderPage:
     total = data.get("totalFound")
     if total is not None and (not isinstance(total, int) or isinstance(total, bool) or total < 0):
         raise UnexpectedResponseError(
-            Service.SMARTRECRUITERS, service_message="the page's totalFound was not a count"
+            Service.SMARTRECRUITERS, problem="the page's totalFound was not a count"
         )
     return OrderPage(total_found=total, items=items, unkeyed=unkeyed)
 
@@ -325,12 +326,13 @@ class SmartRecruitersClient:
                 # A sign-in page answering in the API's place: said by its title.
                 raise self._http.not_the_api(response, str(exc)) from None
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS,
-                http_status=response.status_code,
-                service_message=str(exc),
+                Service.SMARTRECRUITERS, http_status=response.status_code, problem=str(exc)
             ) from None
 
-    def _parse(self, model: type[M], data: Any) -> M:
+    def _parse(self, model: type[M], data: Any, subject: str = "the answer") -> M:
+        """``data`` as a ``model``; one it is not is said in the desk's words about
+        ``subject`` ("the answer's id was not text": ``answer_problem``), never as the
+        service's: it said none of them."""
         if data is None:
             # An empty answer said nothing: pydantic's "Input should be a valid dictionary"
             # about it was shown as the service's words.
@@ -344,7 +346,7 @@ class SmartRecruitersClient:
             except ValidationError as exc:
                 raise UnexpectedResponseError(
                     Service.SMARTRECRUITERS,
-                    service_message=self._http.service_text(_first_problem(exc)),
+                    problem=self._http.service_text(answer_problem(exc, subject)),
                 ) from None
 
     def _parse_page(self, model: type[M], data: Any) -> M:
@@ -352,19 +354,20 @@ class SmartRecruitersClient:
         a default, so without this ``{"hello": "world"}`` would read as an empty page)."""
         if not isinstance(data, dict) or not isinstance(data.get("content"), list):
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message="the answer was not a page of items"
+                Service.SMARTRECRUITERS, problem="the answer was not a page of items"
             )
         return self._parse(model, data)
 
-    def _parse_page_by_item(self, model: type[M], data: Any) -> Page[M]:
+    def _parse_page_by_item(self, model: type[M], data: Any, item: str) -> Page[M]:
         """A page whose items are read one by one: one the desk cannot read (a field missing,
-        a value out of the documented range) is left out and said in ``unreadable``, the
-        rest are listed. For the offers: one odd offer emptied the whole catalogue."""
+        a value out of the documented range) is left out and said in ``unreadable`` (what was
+        wrong said of ``item``: "the offer's description was missing"), the rest are listed.
+        For the offers: one odd offer emptied the whole catalogue."""
         envelope = self._parse_page(Page[Any], data)
         if len(envelope.content) > MAX_PAGE_SIZE:  # never asked for: not read item by item
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
-                service_message=f"a page of {len(envelope.content)} items, more than asked",
+                problem=f"the answer was a page of {len(envelope.content)} items, more than asked",
             )
         items: list[M] = []
         unreadable: list[str] = []
@@ -376,7 +379,7 @@ class SmartRecruitersClient:
                 except ValidationError as exc:
                     name = raw.get("id") if isinstance(raw, dict) else None
                     which = f"“{name}”" if isinstance(name, str) else f"number {position + 1}"
-                    problem = _first_problem(exc).removeprefix("unexpected answer: ")
+                    problem = answer_problem(exc, item)
                     unreadable.append(self._http.service_text(f"{which}: {problem}"))
                     unreadable_ids.append((name.strip() or None) if isinstance(name, str) else None)
         if unreadable:
@@ -398,7 +401,7 @@ class SmartRecruitersClient:
             data = data["content"]
         if not isinstance(data, list):
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message="the answer was not a list"
+                Service.SMARTRECRUITERS, problem="the answer was not a list"
             )
         with answer_guard(Service.SMARTRECRUITERS):
             try:
@@ -406,7 +409,7 @@ class SmartRecruitersClient:
             except ValidationError as exc:
                 raise UnexpectedResponseError(
                     Service.SMARTRECRUITERS,
-                    service_message=self._http.service_text(_first_problem(exc)),
+                    problem=self._http.service_text(answer_problem(exc)),
                 ) from None
 
     def _check(self, response: httpx.Response) -> ApiError | None:
@@ -519,7 +522,7 @@ class SmartRecruitersClient:
         one the desk can key it by (``listed_id_problem``), or that holds half a character
         (stored as listed, its text could not be)."""
         _refuse_half_characters(item)  # before pydantic, which says it in its own words
-        order = self._parse(AssessmentOrder, item)
+        order = self._parse(AssessmentOrder, item, "the order")
         self._refuse_unkeyable_id(item, order)
         return order
 
@@ -528,8 +531,8 @@ class SmartRecruitersClient:
         it by (``listed_id_problem``)."""
         problem = listed_id_problem(str(item.get("id", "")), order.id)
         if problem is not None:
-            said = self._http.service_text(f"unexpected answer: id: {problem}")
-            raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=said)
+            said = self._http.service_text(problem)
+            raise UnexpectedResponseError(Service.SMARTRECRUITERS, problem=said)
 
     async def iter_orders(
         self, *, status: OrderStatus | None = None, page_size: int = MAX_PAGE_SIZE
@@ -562,9 +565,7 @@ class SmartRecruitersClient:
         if order.id != order_id:
             raise UnexpectedResponseError(
                 Service.SMARTRECRUITERS,
-                service_message=self._http.service_text(
-                    f"the answer was about another order ({order.id})"
-                ),
+                problem=self._http.service_text(f"the answer was about another order ({order.id})"),
             )
         return order
 
@@ -631,7 +632,7 @@ class SmartRecruitersClient:
         result_id = _given_id(data, "resultId")
         if result_id is None:
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message="the answer carried no resultId"
+                Service.SMARTRECRUITERS, problem="the answer carried no resultId"
             )
         # The result exists now, and its id is only here: kept whatever the rest of the answer
         # is (an order this version cannot read, another order's, none at all).
@@ -662,7 +663,7 @@ class SmartRecruitersClient:
         result_id = _given_id(data, "id")
         if result_id is None:
             raise UnexpectedResponseError(
-                Service.SMARTRECRUITERS, service_message="the created result has no id"
+                Service.SMARTRECRUITERS, problem="the created result had no id"
             )
         # The result exists now, and its id is only here: kept whatever the rest of the answer
         # is (a result this version cannot read stands for the one sent).
@@ -748,7 +749,7 @@ class SmartRecruitersClient:
                 "q": q or None,
             },
         )
-        return self._parse_page_by_item(Offer, data)
+        return self._parse_page_by_item(Offer, data, "the offer")
 
     async def get_offer(self, offer_id: str) -> Offer:
         return self._own_offer(offer_id, await self._call("GET", f"/offers/{_seg(offer_id)}"))
@@ -793,9 +794,7 @@ class SmartRecruitersClient:
         shown or taken, its Cost would be recorded on that other one."""
         return UnexpectedResponseError(
             Service.SMARTRECRUITERS,
-            service_message=self._http.service_text(
-                f"the answer was about another offer ({which})"
-            ),
+            problem=self._http.service_text(f"the answer was about another offer ({which})"),
         )
 
     # -- the partner's Marketplace configuration (/configs) ----------------------------------
@@ -874,8 +873,7 @@ def _changes_a_status(response: httpx.Response) -> bool:
 def _refuse_half_characters(item: object) -> None:
     """``UnexpectedResponseError`` for a listed order whose text holds half a character."""
     if holds_half_characters(item):
-        said = f"unexpected answer: {HALF_CHARACTER_TEXT}"
-        raise UnexpectedResponseError(Service.SMARTRECRUITERS, service_message=said)
+        raise UnexpectedResponseError(Service.SMARTRECRUITERS, problem=HALF_CHARACTER_TEXT)
 
 
 def _given_id(answer: Any, key: str) -> str | None:
@@ -915,9 +913,3 @@ def _field_named(message: str) -> str | None:
         if found is not None:
             return found.group(1)
     return None
-
-
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(p) for p in error["loc"])
-    return f"unexpected answer: {where}: {error['msg']}"

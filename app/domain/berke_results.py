@@ -20,6 +20,7 @@ from app.domain.attachments import attachment_name
 from app.domain.berke import BerkeTime
 from app.domain.berke_progress import unix_time
 from app.domain.berke_text import BerkeParam
+from app.domain.half_characters import holds_half_characters, shown
 from app.domain.job_names import closest_job, job_key
 from app.domain.smartrecruiters import AssessmentOrder, AssessmentResult, ResultType
 
@@ -240,7 +241,8 @@ class CompletedPage(BerkeModel):
     max_assessments_per_page: int = Field(default=50, alias="maxAssessmentsPerPage", ge=0)
     assessments: tuple[CompletedAssessment, ...] = Field(default=(), alias="assessment")
     #: Entries of the page this version could not read (another integration's, a date of
-    #: year 1): left out, so that one of them no longer fails every page, every round.
+    #: year 1, a text holding half a character): left out, so that one of them no longer
+    #: fails every page, every round.
     unreadable: tuple[str, ...] = Field(default=(), exclude=True)
 
     @model_validator(mode="before")
@@ -256,11 +258,16 @@ class CompletedPage(BerkeModel):
         kept: list[CompletedAssessment] = []
         left_out: list[str] = []
         for entry in entries:
-            try:
-                kept.append(CompletedAssessment.model_validate(entry))
-            except ValidationError:
-                name = entry.get("sourceCandidateId") if isinstance(entry, dict) else None
-                left_out.append(str(name)[:50] if name else "an entry without an id")
+            # Half a character (a lone surrogate, which JSON allows as an escape) cannot be
+            # stored, and the watch stores a completion as read: left out, as unreadable.
+            if not holds_half_characters(entry):
+                try:
+                    kept.append(CompletedAssessment.model_validate(entry))
+                    continue
+                except ValidationError:
+                    pass
+            name = entry.get("sourceCandidateId") if isinstance(entry, dict) else None
+            left_out.append(shown(str(name))[:50] if name else "an entry without an id")
         return {**data, "assessment": kept, "unreadable": tuple(left_out)}
 
 

@@ -217,16 +217,16 @@ def _common(service: Service, exc: ApiError) -> ConnectionVerdict:
         )
         return ConnectionVerdict(service, Verdict.WRONG_URL, _with_their_words(said, exc))
     if isinstance(exc, UnexpectedResponseError):
-        if exc.summary != UnexpectedResponseError.default_summary:
+        if not exc.only_unreadable:
             # The client named what answered (a redirect and where to, a sign-in page), and
             # kept apart what the answer said.
             said = _with_their_words(exc.summary, exc)
         else:
-            # The detail of an answer the client could not read is its own ("the answer was
-            # not a page of items"), not the service's words.
+            # What the client found wrong with an answer it could not read is its own finding
+            # ("the answer was not a page of items"), not the service's words.
             said = (
                 f"Something answers at this address, but it is not the {service.value} API "
-                f"({exc.service_message or 'an unexpected answer'}): check the path."
+                f"({exc.problem or 'an unexpected answer'}): check the path."
             )
         return ConnectionVerdict(service, Verdict.WRONG_URL, said)
     if isinstance(exc, ThrottledError):

@@ -373,7 +373,7 @@ async def create_assessment_outcome(
     elif not is_stable_candidate_id(order.id, candidate_id):
         existing = await desk.session.berke.get_assessment_status(candidate_id)
         if existing is not None:
-            raise id_taken_error(candidate_id, existing, request)
+            raise id_taken_error(candidate_id, existing, request, desk.session.berke.service_text)
         # Asked before the step is journaled: a refused id leaves no failed step behind.
         await refuse_if_id_used_here(desk, order.id, candidate_id)
     step = CreateAssessmentStep(request=request)

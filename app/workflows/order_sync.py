@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from app.clients.errors import ApiError, NotFoundError, service_wide
+from app.clients.errors import ApiError, NotFoundError, UnexpectedResponseError, service_wide
 from app.domain.listing_walk import ListingWalk
 from app.domain.order_freshness import listed_moment
 from app.domain.order_rules import OPEN_STATUSES
@@ -201,14 +201,16 @@ def left_out_text(found: FetchedOrders) -> str | None:
 
 
 def _said(parse: ParseOrder) -> ParseOrder:
-    """``parse``, its refusal of an order as a ``ValueError`` in the service's words (what
-    ``OrderCache.merge_listing`` says of an order it leaves out)."""
+    """``parse``, its refusal of an order as a ``ValueError`` saying what was wrong with it
+    (what ``OrderCache.merge_listing`` says of an order it leaves out): the client's finding,
+    in the desk's words ("the order's candidate was empty")."""
 
     def said(item: dict[str, Any]) -> AssessmentOrder:
         try:
             return parse(item)
         except ApiError as exc:
-            raise ValueError(exc.service_message.removeprefix("unexpected answer: ")) from None
+            problem = exc.problem if isinstance(exc, UnexpectedResponseError) else ""
+            raise ValueError(problem or exc.summary) from None
 
     return said
 

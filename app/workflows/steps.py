@@ -633,9 +633,13 @@ async def _create_for_an_ended_order(
     candidate_id = request.source_candidate_id
     assert candidate_id, "create steps always carry a sourceCandidateId"
     ended = f"Not sent: the order was {_ended_words(order)} in SmartRecruiters before its Berke"
-    existing = await desk.session.berke.get_assessment_status(candidate_id) if retry else None
+    berke = desk.session.berke
+    existing = await berke.get_assessment_status(candidate_id) if retry else None
     if existing is None:
         await _refuse(desk, entry, f"{ended} assessment was created, so none was created.")
+    # Berke's copy of the candidate, read as its other words are: a broken or hostile answer
+    # may echo the token as a name, and this goes into the journal.
+    who = berke.service_text(existing.candidate_label)
     if is_stable_candidate_id(entry.order_id, candidate_id):
         if existing.is_for(request):
             return await _link_from_status(desk, entry.order_id, existing, request)
@@ -645,7 +649,7 @@ async def _create_for_an_ended_order(
             desk,
             entry,
             f"{ended} assessment could be made for it here. Berke has one under this order's "
-            f"own id {candidate_id} ({existing.candidate_label}), made with other names or "
+            f"own id {candidate_id} ({who}), made with other names or "
             "email than this desk's (at another desk or by another coordinator): it was not "
             "linked here. Delete it in Berke if it is no longer needed.",
         )
@@ -655,7 +659,7 @@ async def _create_for_an_ended_order(
         desk,
         entry,
         f"{ended} assessment could be made for it here. Berke has an assessment under the "
-        f"id {candidate_id} ({existing.candidate_label}), perhaps made by an earlier try whose "
+        f"id {candidate_id} ({who}), perhaps made by an earlier try whose "
         "answer was lost: it was not linked, since this desk cannot tell it is this order's. "
         "Delete it in Berke if it is.",
     )
@@ -765,7 +769,14 @@ async def _create_assessment(
                 return await _link_from_status(
                     desk, order_id, existing, request, own_try=attempt.earlier
                 )
-            raise id_taken_error(candidate_id, existing, request, own_id=own_id, maybe_ours=True)
+            raise id_taken_error(
+                candidate_id,
+                existing,
+                request,
+                berke.service_text,
+                own_id=own_id,
+                maybe_ours=True,
+            )
     if retry and not own_id:  # a first try was asked before it was journaled (the form's)
         await refuse_if_id_used_here(desk, order_id, candidate_id)
     try:
@@ -782,7 +793,12 @@ async def _create_assessment(
             # before this try (at another desk, or by an earlier step whose answer was lost).
             return await _link_from_status(desk, order_id, existing, request)
         raise id_taken_error(
-            candidate_id, existing, request, own_id=own_id, service_message=exc.service_message
+            candidate_id,
+            existing,
+            request,
+            berke.service_text,
+            own_id=own_id,
+            service_message=exc.service_message,
         ) from None
     # Berke's answer names this order's id; an invitation code another order here holds
     # would have this order accepted with that order's URL.
@@ -804,6 +820,7 @@ def id_taken_error(
     candidate_id: str,
     holder: AssessmentStatus,
     request: CreateAssessmentRequest,
+    service_text: Callable[[str], str],
     *,
     own_id: bool = False,
     maybe_ours: bool = False,
@@ -812,10 +829,13 @@ def id_taken_error(
     """Berke already has an assessment under ``candidate_id`` that this step cannot prove is
     its own: a refusal in words, shown at the id field, never a link to it.
 
+    ``service_text``: the Berke client's (``BerkeClient.service_text``), which reads whom
+    ``holder`` names as Berke's text, cut and the token redacted: a broken or hostile answer
+    may echo the token as a name, and the refusal goes into a dialog and the journal.
     ``own_id``: the id is the order's own (nothing to clear; only typing another id helps).
     ``maybe_ours``: an earlier try of this very step may have created it before its answer was
     lost; the coordinator decides, this desk does not guess."""
-    who = holder.candidate_label
+    who = service_text(holder.candidate_label)
     if own_id:
         summary = (
             f"This order's own id {candidate_id} is already used in Berke for {who}, with "

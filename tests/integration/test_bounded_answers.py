@@ -167,9 +167,11 @@ def test_an_answer_in_an_encoding_not_asked_for_is_refused_not_read_as_it_came(
         error, server = await _against(_labelled(encoding, good), call, SIZE_ONLY)
         assert type(error) is UnexpectedResponseError, repr(error)
         assert error.http_status == 200
-        assert error.service_message == (
+        # The desk's finding, said as its own: the service said none of it.
+        assert error.problem == (
             f"the answer was compressed as “{encoding}”, which this console does not read"
         )
+        assert error.service_message == ""
         assert len(server.requests) == 1
 
     asyncio.run(body())

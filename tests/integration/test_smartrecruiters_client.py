@@ -548,9 +548,10 @@ def test_a_created_offer_answered_under_another_catalog_id_is_refused_in_words(
                           description="Job fit", terms=Terms(type=OfferType.SKILLS_TEST))
                 )  # fmt: skip
         assert transport.created["catalogId"] == asked  # the sandbox made the one asked for
-        assert refused.value.service_message == (
+        assert refused.value.problem == (
             "the answer was about another offer (catalogId BERKE-LEAD)"
         )
+        assert refused.value.service_message == ""  # the desk's finding, not the service's
         assert str(refused.value).startswith("SmartRecruiters: The service answered with")
 
     run(body)

@@ -344,8 +344,8 @@ def test_one_odd_offer_is_left_out_and_said_the_others_are_listed() -> None:
             page = await sr.list_offers()
         assert [o.id for o in page.content] == ["id-1", "id-3"]
         assert page.total_found == 5
-        assert page.unreadable[0] == "“id-9”: description: Field required"
-        assert page.unreadable[1].startswith("“id-2”: name: String should have at most 255")
+        assert page.unreadable[0] == "“id-9”: the offer's description was missing"
+        assert page.unreadable[1] == "“id-2”: the offer's name was longer than 255 characters"
         assert page.unreadable[2].startswith("number 4: ")
         assert len(page.unreadable) == 3
         # More items than a page holds is no page: refused whole, not read one by one.
@@ -438,9 +438,9 @@ def test_a_listed_order_the_desk_cannot_key_is_refused_by_every_reading_of_the_l
 
     async def body() -> None:
         async with _sr_answering(json.dumps(page).encode()) as sr:
-            with pytest.raises(UnexpectedResponseError, match="id: the order id"):
+            with pytest.raises(UnexpectedResponseError, match=r"\(the order id "):
                 await sr.list_orders()
-            with pytest.raises(UnexpectedResponseError, match="id: the order id"):
+            with pytest.raises(UnexpectedResponseError, match=r"\(the order id "):
                 [order async for order in sr.iter_orders()]
 
     asyncio.run(body())

@@ -314,7 +314,9 @@ def test_one_unreadable_order_is_left_out_and_said_not_every_other_order(
     said = left_out_text(found)
     assert said is not None
     assert said.startswith("1 order SmartRecruiters listed could not be read")
-    assert f"“{listing.orders[-6]['id']}”: candidate" in said
+    # What was wrong, in the desk's words: not pydantic's "candidate: Input should be a valid
+    # dictionary or instance of Candidate".
+    assert f"“{listing.orders[-6]['id']}”: the order's candidate was empty" in said
     assert "Traceback" not in said
     assert "validation error" not in said
 
@@ -330,7 +332,7 @@ def test_an_order_dated_where_a_datetime_ends_is_left_out_and_said(
     assert desk.orders.get(listing.orders[-6]["id"]) is None
     said = left_out_text(found)
     assert said is not None
-    assert f"“{listing.orders[-6]['id']}”: createDate" in said
+    assert f"“{listing.orders[-6]['id']}”: the order's createDate: the time is out" in said
     assert "out of range" in said
 
 
@@ -420,7 +422,7 @@ def test_an_order_id_with_white_space_around_it_is_left_out_not_new_nor_gone_eac
         found = asyncio.run(fetch_changes(desk, poll=False))
         assert (found.gone, asked, desk.orders.gone()) == ([], [], {})
         assert len(found.unreadable) == 3
-        assert all(": id: " in line for line in found.unreadable)
+        assert all(": the order id " in line for line in found.unreadable)
     assert desk.orders.count() == 247
     assert {spaced["id"].strip(), "", no_break["id"].strip()} & {
         o.id for o in desk.orders.all()
@@ -531,7 +533,7 @@ def test_an_unreadable_order_with_a_long_id_is_said_with_its_id_cut(
     listing.orders[-1]["id"] = long_id
     found = asyncio.run(fetch_changes(desk, poll=False))
     assert desk.orders.count() == 249
-    assert found.unreadable == [f"“{'a' * 40}…”: id: the order id is longer than 255 characters"]
+    assert found.unreadable == [f"“{'a' * 40}…”: the order id is longer than 255 characters"]
     # Cut also when the order is unreadable for another reason.
     listing.orders[-1]["id"] = "b" * 200
     listing.orders[-1]["candidate"] = None
