@@ -48,6 +48,7 @@ from app.domain.sr_limits import message_too_long
 from app.domain.superseded_steps import retry_refused_reason
 from app.domain.urls import host_of, is_loopback_host
 from app.workflows.desk import Desk, invitation_key
+from app.workflows.lost_invitation import settle_lost_invitation
 from app.workflows.refusals import (
     MAY_HAVE_BEEN_ELSEWHERE,
     MAY_HAVE_BEEN_FOR_ANOTHER_ORDER,
@@ -57,14 +58,9 @@ from app.workflows.refusals import (
     OtherInviteWaitingError,
     StepDeferredError,
 )
-from app.workflows.steps import (
-    StepContext,
-    berke_progress,
-    id_taken_error,
-    refuse_if_id_used_here,
-    run_step,
-    settle_lost_invitation,
-)
+from app.workflows.step_create import id_taken_error, refuse_if_id_used_here
+from app.workflows.step_guards import berke_progress
+from app.workflows.steps import StepContext, run_step
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,8 @@ from app.workflows.results import (
     run_upload,
     settle_late_cancel,
 )
-from app.workflows.steps import REJECTED_NO_RESULT, StepContext, execute
+from app.workflows.step_complete import REJECTED_NO_RESULT
+from app.workflows.steps import StepContext, execute
 
 log = logging.getLogger(__name__)
 

@@ -124,7 +124,7 @@ class InvitationNotSentAgainError(StepRefusedError):
     """An invitation's try may have gone, its answer lost, where Berke gives no count: its step
     failed at once as the resumer's pass would have failed it (it is not sent again, so that
     the candidate does not get it twice). Nothing is left to try in the Invite dialog; the
-    message says what the coordinator can do (``steps.settle_lost_invitation``)."""
+    message says what the coordinator can do (``lost_invitation.settle_lost_invitation``)."""
 
 
 class OutcomeKeptError(StepDeferredError):

@@ -49,7 +49,8 @@ from app.workflows.file_identity import (
 )
 from app.workflows.order_actions import STEPS_OF_ACTION, check_message, refused_while_waiting
 from app.workflows.refusals import ActionNotAllowedError
-from app.workflows.steps import StepContext, completed_elsewhere_error, execute, run_step
+from app.workflows.step_complete import completed_elsewhere_error
+from app.workflows.steps import StepContext, execute, run_step
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,8 @@ from app.store.database import Database, DataFileLostError
 from app.workflows.board import OrderBoard
 from app.workflows.desk import Desk, KeptAnswer
 from app.workflows.refusals import ActionNotAllowedError, OutcomeKeptError
-from app.workflows.steps import BERKE_URL_PREFIX, write_kept_answers
+from app.workflows.step_create import BERKE_URL_PREFIX
+from app.workflows.steps import write_kept_answers
 from app.workflows.waiting_steps import WENT_ANSWER_KEPT
 from tests.integration import test_workflows
 from tests.integration.helpers import RealNetwork, new_order_body

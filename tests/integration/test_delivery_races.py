@@ -39,7 +39,8 @@ from app.workflows.results import (
     run_upload,
 )
 from app.workflows.session import Session
-from app.workflows.steps import REJECTED_NO_RESULT, run_step
+from app.workflows.step_complete import REJECTED_NO_RESULT
+from app.workflows.steps import run_step
 from tests.integration.helpers import RealNetwork, finish_in_sandbox, new_order_body, unpaced
 from tests.integration.test_close_the_loop import (
     finished_order,

@@ -1,7 +1,7 @@
 """What a resumed create or invitation checks before it counts as done or is sent: an
 invitation whose assessment was deleted in Berke is not "already sent", and a create with a
 typed id never takes an assessment it did not make (real sandbox; each test once had a
-mutant of app/workflows/steps.py that no test saw, named in it)."""
+mutant of the step executors, then in app/workflows/steps.py, that no test saw, named in it)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _request(first: str, email: str, typed_id: str) -> CreateAssessmentRequest:
 def test_resumed_invitation_for_an_assessment_deleted_in_berke_is_not_counted_sent(
     counted_sandbox: Any, tmp_path: Path
 ) -> None:
-    """Mutant S13 (steps.py _invitation_went: `if status is None: return False` -> True):
+    """Mutant S13 (step_invite.py invitation_went: `if status is None: return False` -> True):
     the invitation's first try never reached Berke (a 503 before it), then the assessment
     was deleted in Berke: resumed, the step must fail, not be recorded "already sent"."""
 
@@ -60,7 +60,7 @@ def test_resumed_invitation_for_an_assessment_deleted_in_berke_is_not_counted_se
 def test_resumed_create_with_a_typed_id_never_links_berkes_assessment_under_it(
     counted_sandbox: Any, tmp_path: Path
 ) -> None:
-    """Mutant S15 (steps.py _create_assessment retry: `if own_id and existing.is_for(request)`
+    """Mutant S15 (step_create.py create_assessment retry: `if own_id and existing.is_for(request)`
     -> `if existing.is_for(request)`): a typed id Berke holds (same names and email, made
     elsewhere) is never linked on the id's authority when the create is resumed."""
 
@@ -84,7 +84,7 @@ def test_resumed_create_with_a_typed_id_never_links_berkes_assessment_under_it(
 def test_resumed_create_with_an_id_another_order_here_had_is_refused(
     counted_sandbox: Any, tmp_path: Path
 ) -> None:
-    """Mutant S16 (steps.py _create_assessment: `if retry and not own_id:` ->
+    """Mutant S16 (step_create.py create_assessment: `if retry and not own_id:` ->
     `if False:`): an id another order's assessment here had (deleted in Berke since) is
     refused when a typed-id create is resumed; created, the old order took the new one's news."""
 

@@ -37,8 +37,8 @@ def uncounted_sandbox() -> Any:
 def test_an_earlier_invite_still_sending_when_this_one_was_asked_counts_as_since(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """S28 (steps.py `_since`): order A's invite step began first and was still being sent
-    when the candidate's other order B's invite was asked (and refused). A's send then went
+    """S28 (step_base.py `since_asked`): order A's invite step began first and was still being
+    sent when the candidate's other order B's invite was asked (and refused). A's send then went
     and finished after B was written. Berke gives no count: Retry of B must not email the
     candidate a second time (A's id is lower, but it finished after B was asked)."""
 
@@ -105,9 +105,9 @@ OURS = AssessmentResult(
 def test_a_result_with_the_other_verdict_is_not_taken_for_this_steps(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """S29 (steps.py `_same_result`, the ``passed`` check): the documented flow's create step
-    was journaled and the desk stopped before it was sent; meanwhile another coordinator made
-    a result of the same type, title and score but the opposite verdict. Resumed, the step
+    """S29 (step_complete.py `_same_result`, the ``passed`` check): the documented flow's create
+    step was journaled and the desk stopped before it was sent; meanwhile another coordinator
+    made a result of the same type, title and score but the opposite verdict. Resumed, the step
     makes its own result: taking the other's id would lose this desk's verdict and send its
     report to someone else's result."""
 
@@ -146,7 +146,7 @@ class CountsCompletions(ResultIdOnlyInTheAnswer):
 def test_a_faq_completion_whose_result_is_listed_without_id_is_not_sent_again(
     tmp_path: Path,
 ) -> None:
-    """S34 (steps.py `_complete`, ``if not results or _results_like(...)``): the FAQ
+    """S34 (step_complete.py `complete`, ``if not results or _results_like(...)``): the FAQ
     completion went, its answer (the only place with the resultId) lost, and the order's
     results listed without ids. The resumed step says it was most likely this desk's
     earlier try, and sends no second complete_with_result."""
@@ -180,10 +180,10 @@ def test_a_faq_completion_whose_result_is_listed_without_id_is_not_sent_again(
 def test_of_two_like_results_the_newest_is_this_steps(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """S31 (steps.py `_results_like`, newest first): another coordinator made a result like
-    this step's (same verdict); then this desk's create went and its answer was lost (the
-    crash). Resumed, the step takes the newest, its own, not the older one made elsewhere:
-    its report goes to its own result."""
+    """S31 (step_complete.py `_results_like`, newest first): another coordinator made a result
+    like this step's (same verdict); then this desk's create went and its answer was lost (the
+    crash). Resumed, the step takes the newest, its own, not the older one made elsewhere: its
+    report goes to its own result."""
 
     async def body(desk: Desk) -> None:
         order = await in_progress(desk)
@@ -202,14 +202,14 @@ def test_of_two_like_results_the_newest_is_this_steps(
 def test_a_report_for_a_rejected_orders_result_fails_when_the_completion_does(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """S37 (steps.py `_rejected_before_completed`, its ``fail_unsent``): documented flow, the
-    result made, the order rejected just before the completion went. The report queued for
-    that result fails at once, in words, with the completion: not left queued (shown waiting
+    """S37 (step_complete.py `_rejected_before_completed`, its ``fail_unsent``): documented
+    flow, the result made, the order rejected just before the completion went. The report queued
+    for that result fails at once, in words, with the completion: not left queued (shown waiting
     to go to a rejected order) until a later resumer round happens to look."""
     from app.clients.errors import StateConflictError
     from app.domain.journal_terms import ResultFlow
     from app.workflows.board import BoardOptions
-    from app.workflows.steps import REJECTED_NO_RESULT
+    from app.workflows.step_complete import REJECTED_NO_RESULT
     from tests.integration.test_close_the_loop import invited_order
     from tests.integration.test_delivery_races import (
         RejectedBetweenTheTwoCalls,
@@ -255,7 +255,7 @@ class OrderUnreachable(RealNetwork):
 def test_a_delete_keeps_an_assessment_an_order_that_cannot_be_read_may_need(
     tmp_path: Path,
 ) -> None:
-    """S49 (steps.py `_open_orders_on`, ``except ApiError: pass``): the candidate's second
+    """S49 (step_delete.py `_open_orders_on`, ``except ApiError: pass``): the candidate's second
     order reuses the first's assessment; the first was rejected and its delete failed. On
     Retry SmartRecruiters cannot be reached for the second order: it counts as open (as
     cached), and the assessment it uses is not deleted."""
@@ -290,7 +290,7 @@ def test_a_delete_keeps_an_assessment_an_order_that_cannot_be_read_may_need(
 def test_a_resumed_invitation_waits_while_the_candidates_other_send_is_going(
     uncounted_sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    """S55 (steps.py `_invite`, ``if not desk.claim(key)``): the step's only try never reached
+    """S55 (step_invite.py `invite`, ``if not desk.claim(key)``): the step's only try never reached
     Berke; while it waits, the candidate's invitation is being sent for their other order
     (the assessment's invitation key held). The resumer does not send it meanwhile: with no
     count to go by, both would go and the candidate get two emails."""

@@ -365,7 +365,7 @@ def test_a_file_of_an_order_rejected_elsewhere_is_not_offered_again(
     """The order was rejected in SmartRecruiters with a file queued: the file failed, and
     Retry put it back to Queued without a word, to fail again, with Retry offered for ever.
     Now Retry is off and says why; asked all the same (the board), it is refused in words."""
-    from app.workflows.steps import REJECTED_NO_RESULT
+    from app.workflows.step_complete import REJECTED_NO_RESULT
 
     order = in_progress_order(window, qtbot)
     desk, board = desk_of(window), board_of(window)

@@ -16,7 +16,7 @@ from app.domain.smartrecruiters import AssessmentComment, AssessmentOrder
 from app.store.berke_watch import BerkeWatchStore
 from app.store.database import Database
 from app.workflows.refusals import StepDeferredError
-from app.workflows.steps import _link_from_status
+from app.workflows.step_create import _link_from_status
 from app.workflows.watch import watch_comments
 
 

@@ -1,6 +1,6 @@
-"""Pins for steps.settle_lost_invitation / _lost_invitation_lead (mutation audit): when the
-resumer's pass is run at once on an invitation that may have gone, and the words that lead
-"it is not sent again"."""
+"""Pins for lost_invitation.settle_lost_invitation / _lost_invitation_lead (mutation audit):
+when the resumer's pass is run at once on an invitation that may have gone, and the words that
+lead "it is not sent again"."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from app.clients.errors import ApiError, NetworkError, NotFoundError, ServerError, Service
 from app.domain.journal import InviteStep, JournalEntry
 from app.domain.journal_terms import StepState
-from app.workflows import steps
+from app.workflows import lost_invitation
 from app.workflows.refusals import StepRefusedError
 from tests.unit.test_journal_steps import INVITE
 
@@ -45,11 +45,11 @@ def _settle(
             raise went
         return went
 
-    monkeypatch.setattr(steps, "execute", execute)
-    monkeypatch.setattr(steps, "_invitation_went", invitation_went)
+    monkeypatch.setattr(lost_invitation, "execute", execute)
+    monkeypatch.setattr(lost_invitation, "invitation_went", invitation_went)
     desk = SimpleNamespace(journal=SimpleNamespace(entries=lambda order_id: [entry]))
     with pytest.raises(BaseException) as raised:  # noqa: PT011 - whichever it raises is read
-        asyncio.run(steps.settle_lost_invitation(desk, "o", exc))  # type: ignore[arg-type]
+        asyncio.run(lost_invitation.settle_lost_invitation(desk, "o", exc))  # type: ignore[arg-type]
     return raised.value, ran
 
 
@@ -118,7 +118,7 @@ def test_a_pass_that_refuses_says_what_failed_then_why_it_is_not_sent_again(
 def test_a_servers_error_leads_by_its_status_without_try_again(exc: ApiError, lead: str) -> None:
     """A 5xx is said by its status and the service's own words, never with the summary's
     "trying again later usually works" (read first, it invited a second email)."""
-    said = steps._lost_invitation_lead(exc)
+    said = lost_invitation._lost_invitation_lead(exc)
     assert said == lead
     assert "trying again" not in said
 
@@ -129,11 +129,11 @@ def test_a_servers_error_leads_by_its_status_without_try_again(exc: ApiError, le
     ids=["4xx", "no-answer"],
 )
 def test_an_answer_below_500_or_none_leads_by_its_own_words(exc: ApiError) -> None:
-    assert steps._lost_invitation_lead(exc) == str(exc)
+    assert lost_invitation._lost_invitation_lead(exc) == str(exc)
 
 
 def test_a_failure_not_a_services_says_it_is_not_known_whether_berke_got_it() -> None:
-    said = steps._lost_invitation_lead(ValueError("boom"))
+    said = lost_invitation._lost_invitation_lead(ValueError("boom"))
     assert said == (
         "Something unexpected went wrong (ValueError); whether Berke got the invitation is not "
         "known. The log has the details."

@@ -358,7 +358,7 @@ def test_a_result_is_this_steps_by_what_it_sent_of_its_verdict() -> None:
     may fill in or tidy (a "passed" left out, spaces around a score): too strict, a retried
     documented flow makes a second result."""
     from app.domain.smartrecruiters import AssessmentResult, ResultType
-    from app.workflows.steps import _same_result  # the rule itself
+    from app.workflows.step_complete import _same_result  # the rule itself
 
     sent = AssessmentResult(result_type=ResultType.DOCUMENT, result="r.pdf", title="Fit",
                             score="81%")  # fmt: skip
