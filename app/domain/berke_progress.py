@@ -54,11 +54,15 @@ def progress_of(status_id: int | None, status_name: str | None) -> BerkeProgress
     """Where the assessment stands by Berke's ``StatusId``: 2 complete (the reference), 1
     started, 0 not started (unless its name says started). Any other id, or none, is
     UNKNOWN unless the name says clearly: an id never seen was read "not started", and a
-    completed assessment was offered a reminder and deleted, scores and all."""
+    completed assessment was offered a reminder and deleted, scores and all. So is a 0 or a
+    1 whose name says complete: only 2 says so for the reference, and read by its id alone,
+    an assessment its name called complete could be deleted as one not finished."""
     if status_id == COMPLETE_STATUS_ID:
         return BerkeProgress.COMPLETE
     letters = "".join(ch for ch in (status_name or "").casefold() if ch.isalpha())
     said = _SAID_BY_NAME.get(letters)
+    if status_id in (STARTED_STATUS_ID, NOT_STARTED_STATUS_ID) and said is BerkeProgress.COMPLETE:
+        return BerkeProgress.UNKNOWN
     if status_id == STARTED_STATUS_ID:
         return BerkeProgress.STARTED
     if status_id == NOT_STARTED_STATUS_ID:
