@@ -459,6 +459,8 @@ class ServiceHttp:
         Not the pacer's (``block_for``): calls already queued there would sit out the hour,
         where each is to be told at once."""
         retry_at = self._remember(error)
+        if self.pacer is not None:
+            self.pacer.note_asked_to_wait(retry_at)  # the status bar says it too
         error.summary = (
             f"Too many calls: {self.service.value} asked to wait until "
             f"{time_on_day(local_time(retry_at))}, and no call is sent to it before then."

@@ -28,6 +28,9 @@ class PacerState:
     queued: int  # calls waiting for their turn (never dropped)
     wait_seconds: float  # a wait the service asked for (429) still running; 0 when none
     daily_limit_until: datetime | None = None  # a daily limit reached, lifting then
+    #: A wait the service asked for that is too long to sit out in a call (a 429's
+    #: Retry-After of an hour): no call is sent before then (``ServiceHttp``).
+    asked_to_wait_until: datetime | None = None
     service_remaining: int | None = None  # the service's own count (SR X-RateLimit-Remaining)
     service_limit: int | None = None
 
@@ -56,6 +59,7 @@ class Pacer:
         self._queued = 0
         self._running = 0
         self._daily_limit_until: datetime | None = None
+        self._asked_to_wait_until: datetime | None = None
         self._service_remaining: int | None = None
         self._service_limit: int | None = None
         self._calls_ended = 0
@@ -107,6 +111,12 @@ class Pacer:
         calls are not held, the caller decides (a day is too long to wait silently)."""
         self._daily_limit_until = until
 
+    def note_asked_to_wait(self, until: datetime) -> None:
+        """The service asked for a wait too long to sit out in a call, ending ``until``: kept
+        for the status bar, as a daily limit is (the client refuses the calls meanwhile).
+        Said only on each refused call, nothing on the bar told why nothing moved for an hour."""
+        self._asked_to_wait_until = until
+
     def note_service_counts(self, limit: int | None, remaining: int | None) -> None:
         """The service's own view of the window (SmartRecruiters sends X-RateLimit-*)."""
         self._service_limit = limit
@@ -117,6 +127,9 @@ class Pacer:
         daily = self._daily_limit_until
         if daily is not None and now_utc is not None and daily <= now_utc:
             daily = self._daily_limit_until = None
+        asked = self._asked_to_wait_until
+        if asked is not None and now_utc is not None and asked <= now_utc:
+            asked = self._asked_to_wait_until = None
         return PacerState(
             calls_left=self.calls_left(),
             max_calls=self.max_calls,
@@ -125,6 +138,7 @@ class Pacer:
             queued=self._queued,
             wait_seconds=max(self._blocked_until - now, 0.0),
             daily_limit_until=daily,
+            asked_to_wait_until=asked,
             service_remaining=self._service_remaining,
             service_limit=self._service_limit,
         )

@@ -26,6 +26,8 @@ def describe(name: str, state: PacerState) -> str:
     """``SR 9/10``, ``Berke waiting 12 s``, ``Berke: daily limit until 14:00``…"""
     if state.daily_limit_until is not None:
         return f"{name}: daily limit until {local_time(state.daily_limit_until):%H:%M}"
+    if state.asked_to_wait_until is not None:
+        return f"{name}: asked to wait until {local_time(state.asked_to_wait_until):%H:%M}"
     if state.wait_seconds >= 0.5:
         text = f"{name} waiting {state.wait_seconds:.0f} s"
     else:
@@ -45,6 +47,9 @@ def _tooltip(name: str, state: PacerState) -> str:
     if state.daily_limit_until is not None:
         when = time_on_day(local_time(state.daily_limit_until))
         lines.append(f"{name}'s daily limit is reached; calls resume at {when}.")
+    elif state.asked_to_wait_until is not None:
+        when = time_on_day(local_time(state.asked_to_wait_until))
+        lines.append(f"{name} asked for a wait (too many calls); calls resume at {when}.")
     return "\n".join(lines)
 
 

@@ -53,3 +53,20 @@ def test_label_and_tooltip_follow_the_pacer(qtbot: QtBot) -> None:
     label.set_pacers([])
     assert not label.timer.isActive()
     assert label.text() == ""
+
+
+def test_a_long_wait_the_service_asked_for_is_said_with_its_end(qtbot: QtBot) -> None:
+    """A 429 asking for an hour holds every call (the client refuses them, each saying when),
+    and the bar said "SR 10/10" all along, as if calls went: it says the wait and its end."""
+    from datetime import UTC, datetime
+
+    from app.domain.service_time import local_time
+
+    until = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+    at = f"{local_time(until):%H:%M}"
+    assert describe("SR", state(asked_to_wait_until=until)) == f"SR: asked to wait until {at}"
+    label = PacingStatus()
+    qtbot.addWidget(label)
+    label.set_pacers([("SR", FakePacer(state(asked_to_wait_until=until)))])  # type: ignore[list-item]
+    assert "SR asked for a wait (too many calls); calls resume at" in label.toolTip()
+    assert at in label.toolTip()

@@ -449,15 +449,19 @@ def test_a_wait_too_long_to_sit_out_holds_every_call_until_it_ends() -> None:
         return httpx.Response(200, json=EMPTY_PAGE)
 
     async def body() -> None:
+        pacer = time.pacer()
         async with SmartRecruitersClient(
             "https://sr.example/v1", "k" * 64, transport=httpx.MockTransport(handle),
-            pacer=time.pacer(), clock=time.utc,
+            pacer=pacer, clock=time.utc,
         ) as sr:  # fmt: skip
             lifts = NOW + timedelta(hours=1)
             when = f"{local_time(lifts):%H:%M on %d}"
             with pytest.raises(ThrottledError) as first:
                 await sr.list_orders()
             assert first.value.retry_at == lifts
+            # The status bar is told too (``pacing_status``), until the wait ends.
+            assert pacer.state(time.utc()).asked_to_wait_until == lifts
+            assert pacer.state(lifts).asked_to_wait_until is None
             assert f"SmartRecruiters asked to wait until {when}" in str(first.value)
             time.seconds = 1800
             for call in (sr.list_orders(), sr.get_order("o-1"), sr.list_comments("o-1")):
