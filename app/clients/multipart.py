@@ -79,7 +79,7 @@ def _read_declared(
     in the worker thread: hashing a large report on the event loop would stall the window."""
     chunk = handle.read(size)
     if last and len(chunk) == size and handle.read(1):
-        raise _changed_size(name)
+        raise FileChangedSizeError(name)
     if digest is not None:
         digest.update(chunk)
     return chunk
@@ -107,10 +107,6 @@ class FileChangedSizeError(FileChangedError):
     def __init__(self, name: str) -> None:
         OSError.__init__(self, f"{name} changed size while it was being sent")
         self.name = name
-
-
-def _changed_size(name: str) -> FileChangedSizeError:
-    return FileChangedSizeError(name)
 
 
 @dataclass(frozen=True)
@@ -196,7 +192,7 @@ class MultipartFile:
             # that close would be refused ("async generator ignored GeneratorExit").
             handle.close()
         if sent != total:
-            raise _changed_size(self.path.name)
+            raise FileChangedSizeError(self.path.name)
         yield self._tail()
 
     def _refuse_unless_checked(self, digest: _Hash) -> None:

@@ -260,59 +260,11 @@ def test_without_a_connection_the_page_is_disabled_with_a_sentence(
 def test_opened_from_the_window_it_uses_the_live_session(
     qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
 ) -> None:
-    """File > Settings over a connected window reads and sets through that session's client."""
-    window = MainWindow(qsettings)
-    qtbot.addWidget(window)
-
-    async def tiny_demo(**kwargs: Any) -> Session:
-        from app.workflows.session import open_demo_session
-
-        return await open_demo_session(orders=3, **kwargs)
-
-    host = SessionHost(
-        window,
-        AppSettings(),
-        KeyStore(),
-        write_settings=lambda _s: None,
-        demo_opener=tiny_demo,
-        open_database=lambda _s: Database(":memory:"),
-    )
-    try:
-        _wait(qtbot, host.open())
-        session = host.session
-        assert session is not None
-        window.settings_action.trigger()
-        dialog = settings_opened(qtbot, host)
-        page = dialog.marketplace_page
-        qtbot.waitUntil(lambda: page.last_reading is not None)
-        assert session.sr.base_url in page.status_label.text()
-        assert page.last_reading is not None
-        assert page.last_reading.ok
-        dialog.pages.setCurrentWidget(page)
-        _type(qtbot, dialog, NOTIFY, "https://vendor.example/new-orders")
-        _save(qtbot, dialog, NOTIFY)
-        assert page.notes[NOTIFY].text() == "Saved in the demo only."  # a demo session
-
-        async def read_back() -> None:
-            stored = await session.sr.get_config(NOTIFY)
-            assert stored is not None
-            assert stored.value == "https://vendor.example/new-orders"
-
-        _wait(qtbot, read_back())
-        dialog.reject()
-    finally:
-        window.close()
-        _wait(qtbot, host.close())
-
-
-@pytest.mark.usefixtures("ring")
-def test_in_demo_mode_the_page_says_these_are_the_simulators_settings(
-    qtbot: QtBot, qsettings: QSettings, running_loop: asyncio.AbstractEventLoop
-) -> None:
-    """A newcomer in demo mode (nothing configured) read "Your partner settings on
-    SmartRecruiters", "Settings of SmartRecruiters at http://127.0.0.1:…", typed their real
-    notification URL and was told "Saved.": it went to the built-in simulator, thrown away
-    at the next start. The page says whose settings these are, and that none reach theirs."""
+    """File > Settings over a connected window reads and sets through that session's client.
+    In demo mode (a first start, nothing configured) a newcomer read "Your partner settings
+    on SmartRecruiters", "Settings of SmartRecruiters at http://127.0.0.1:…", typed their real
+    notification URL and was told "Saved.": it went to the built-in simulator, thrown away at
+    the next start. The page says whose settings these are, and that none reach theirs."""
     window = MainWindow(qsettings)
     qtbot.addWidget(window)
 
@@ -331,21 +283,32 @@ def test_in_demo_mode_the_page_says_these_are_the_simulators_settings(
     )
     try:
         _wait(qtbot, host.open())
-        assert host.session is not None
-        assert host.session.demo
+        session = host.session
+        assert session is not None
+        assert session.demo
         window.settings_action.trigger()
         dialog = settings_opened(qtbot, host)
         page = dialog.marketplace_page
         qtbot.waitUntil(lambda: page.last_reading is not None)
+        assert session.sr.base_url in page.status_label.text()
         assert page.intro_label.text() == DEMO_INTRO
         assert "Nothing saved here reaches your SmartRecruiters account" in DEMO_INTRO
         assert page.status_label.text() == (
-            f"Settings of the demo's simulated SmartRecruiters at {host.session.sr.base_url}."
+            f"Settings of the demo's simulated SmartRecruiters at {session.sr.base_url}."
         )
+        assert page.last_reading is not None
+        assert page.last_reading.ok
         dialog.pages.setCurrentWidget(page)
         _type(qtbot, dialog, NOTIFY, "https://vendor.example/new-orders")
         _save(qtbot, dialog, NOTIFY)
-        assert page.notes[NOTIFY].text() == "Saved in the demo only."
+        assert page.notes[NOTIFY].text() == "Saved in the demo only."  # a demo session
+
+        async def read_back() -> None:
+            stored = await session.sr.get_config(NOTIFY)
+            assert stored is not None
+            assert stored.value == "https://vendor.example/new-orders"
+
+        _wait(qtbot, read_back())
         dialog.reject()
     finally:
         window.close()

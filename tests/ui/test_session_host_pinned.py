@@ -36,31 +36,39 @@ NO_KEYRING = KeyringStatus(
 )
 
 
+def _keyless_start_notice(
+    qtbot: QtBot, window: MainWindow, sandbox: SandboxServer, keys: KeyStore
+) -> str | None:
+    """The notice of a start on the profile "Local", whose keys ``keys`` does not give: the
+    session opens in demo mode."""
+    local = _on(sandbox, "Local")
+    host = SessionHost(
+        window,
+        AppSettings(profiles=[local], active=local.name),
+        keys,
+        write_settings=lambda _s: None,
+        demo_opener=_tiny_demo,  # type: ignore[arg-type]
+        open_database=lambda _s: Database(":memory:"),
+    )
+    try:
+        _wait(qtbot, host.open())
+        assert host.session is not None
+        assert host.session.demo
+        return host.notice
+    finally:
+        _wait(qtbot, host.close())
+
+
 def test_a_profile_without_keys_says_to_enter_them_not_to_unlock_a_keyring(
     qtbot: QtBot, window: MainWindow, sandbox: SandboxServer
 ) -> None:
     """No keys stored (the keyring answers, with none): demo mode says to enter them in the
     settings; "the keyring is locked" would send the coordinator to unlock one."""
-    local = _on(sandbox, "Local")
     with memory_keyring():
-        host = SessionHost(
-            window,
-            AppSettings(profiles=[local], active=local.name),
-            KeyStore(),
-            write_settings=lambda _s: None,
-            demo_opener=_tiny_demo,  # type: ignore[arg-type]
-            open_database=lambda _s: Database(":memory:"),
-        )
-        try:
-            _wait(qtbot, host.open())
-            assert host.session is not None
-            assert host.session.demo
-            assert host.notice == (
-                "No keys for the profile “Local”: working in demo mode. Enter them in "
-                "File > Settings."
-            )
-        finally:
-            _wait(qtbot, host.close())
+        notice = _keyless_start_notice(qtbot, window, sandbox, KeyStore())
+    assert notice == (
+        "No keys for the profile “Local”: working in demo mode. Enter them in File > Settings."
+    )
 
 
 def test_a_start_without_a_keyring_says_why_the_keys_are_gone_and_of_the_file(
@@ -71,27 +79,14 @@ def test_a_start_without_a_keyring_says_why_the_keys_are_gone_and_of_the_file(
     up yesterday said only "No keys … Enter them in File > Settings", as if they had never
     been entered, and nothing of the file that would keep them: the coordinator typed them
     again every morning, or went looking for a bug."""
-    local = _on(sandbox, "Local")
-    host = SessionHost(
-        window,
-        AppSettings(profiles=[local], active=local.name),
-        KeyStore(status=NO_KEYRING),  # a new start: the last session's keys went with it
-        write_settings=lambda _s: None,
-        demo_opener=_tiny_demo,  # type: ignore[arg-type]
-        open_database=lambda _s: Database(":memory:"),
+    # A new start: the last session's keys went with it.
+    notice = _keyless_start_notice(qtbot, window, sandbox, KeyStore(status=NO_KEYRING))
+    assert notice == (
+        "No keys for the profile “Local”: this computer has no usable keyring, so keys "
+        "entered are kept for one session only. Working in demo mode: enter them in "
+        "File > Settings, and to keep them from one start to the next, choose there to "
+        "keep the keys in a file on this computer (not encrypted)."
     )
-    try:
-        _wait(qtbot, host.open())
-        assert host.session is not None
-        assert host.session.demo
-        assert host.notice == (
-            "No keys for the profile “Local”: this computer has no usable keyring, so keys "
-            "entered are kept for one session only. Working in demo mode: enter them in "
-            "File > Settings, and to keep them from one start to the next, choose there to "
-            "keep the keys in a file on this computer (not encrypted)."
-        )
-    finally:
-        _wait(qtbot, host.close())
 
 
 def _failing_switch(
