@@ -124,8 +124,13 @@ def drop_mime(widget: QWidget, mime: QMimeData, at: QPoint | None = None) -> Non
 
 
 def states(window: MainWindow) -> dict[str, str]:
+    """Each file's state by its name: the desk's own upload's where it has one. The service's
+    copy of a file on its way is listed as a row of its own until the upload's answer is
+    recorded (its attachment id), and read by name it said "done" while the upload was
+    still "uploading": the test then read the store a moment too early (failed once in CI)."""
     model = window.orders.detail.attachments.model
-    return {row.file_name: row.state.value for row in model.rows}
+    theirs_first = sorted(model.rows, key=lambda row: row.upload_id is not None)
+    return {row.file_name: row.state.value for row in theirs_first}
 
 
 def files(tmp_path: Path) -> list[Path]:
